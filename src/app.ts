@@ -1,0 +1,70 @@
+/**
+ * The service as a Fastify plugin, plus the server options it needs. server.ts listens with it;
+ * tests build it from a config object and call app.inject.
+ */
+import { randomUUID } from 'node:crypto'
+import { LogController, type FastifyInstance, type FastifyServerOptions, type RawServerDefault } from 'fastify'
+import type { Config } from './config.js'
+import corsPolicy from './plugins/external/cors.js'
+import securityHeaders from './plugins/external/helmet.js'
+import rateLimits from './plugins/external/rate-limit.js'
+import clientAuth from './plugins/client-auth.js'
+import errorHandler from './plugins/error-handler.js'
+import readiness from './plugins/readiness.js'
+import requestLog from './plugins/request-log.js'
+import signer from './plugins/signer.js'
+import tokenIssuer from './plugins/token-issuer.js'
+import healthRoutes from './routes/health.js'
+import tokenRoutes from './routes/tokens.js'
+
+export interface AppOptions {
+  config: Config
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/
+
+/** Fastify's own options: logging, body limit, strict validation, request ids. */
+export function serverOptions (config: Config, logger: FastifyServerOptions['logger'] = true): FastifyServerOptions<RawServerDefault> {
+  return {
+    logger,
+    // One line per request is written by plugins/request-log.ts instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimit,
+    // Reverse proxies may pass the id they logged; anything else gets a fresh one.
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const id = request.headers['x-request-id']
+      return typeof id === 'string' && REQUEST_ID.test(id) ? id : randomUUID()
+    },
+    requestTimeout: 10_000,
+    connectionTimeout: 30_000,
+    ajv: {
+      customOptions: {
+        // Refuse what is wrong instead of quietly fixing it: no coercion, no stripping.
+        coerceTypes: false,
+        removeAdditional: false,
+        allErrors: true,
+        useDefaults: true
+      }
+    }
+  }
+}
+
+export const LOG_REDACTIONS = ['req.headers.authorization', 'headers.authorization', 'token', '*.token', 'apiKey', '*.apiKey', 'secret', '*.secret']
+
+export default async function app (fastify: FastifyInstance, opts: AppOptions) {
+  const { config } = opts
+  // The API speaks JSON only: anything else is a 415, not a string the schema then rejects.
+  fastify.removeContentTypeParser('text/plain')
+  await fastify.register(readiness)
+  await fastify.register(errorHandler)
+  await fastify.register(requestLog)
+  await fastify.register(securityHeaders)
+  await fastify.register(corsPolicy, { config })
+  await fastify.register(rateLimits, { config })
+  await fastify.register(signer, { config })
+  await fastify.register(tokenIssuer, { config })
+  await fastify.register(clientAuth, { config })
+  await fastify.register(healthRoutes)
+  await fastify.register(tokenRoutes, { config })
+}

@@ -1,0 +1,82 @@
+/**
+ * CLIENTS_FILE: the API clients, each with the SHA-256 of its key (never the key) and a grant.
+ * JSON, or YAML when the file name ends in .yaml/.yml. A malformed file stops start-up with a
+ * message naming the client and the field.
+ */
+import { readFileSync } from 'node:fs'
+import { Type, type Static } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import { parse as parseYaml } from 'yaml'
+import { KNOWN_FEATURES } from '../jitsi/features.js'
+import type { Grants } from './grants.js'
+
+export const GrantsSchema = Type.Object({
+  rooms: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { default: [] }),
+  wildcardRoom: Type.Boolean({ default: false }),
+  tenants: Type.Optional(Type.Array(Type.String({ pattern: '^(\\*|[A-Za-z0-9_-]{1,63})$' }))),
+  moderator: Type.Boolean({ default: false }),
+  features: Type.Array(Type.Union([Type.Literal('*'), ...KNOWN_FEATURES.map(name => Type.Literal(name))]), { default: [] }),
+  maxTtl: Type.Optional(Type.Integer({ minimum: 1 }))
+}, { additionalProperties: false })
+
+export const ClientSchema = Type.Object({
+  id: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }),
+  apiKeySha256: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }),
+  grants: GrantsSchema
+}, { additionalProperties: false })
+
+export const ClientsFileSchema = Type.Object({
+  clients: Type.Array(ClientSchema)
+}, { additionalProperties: false })
+
+export type ClientEntry = Static<typeof ClientSchema>
+
+export interface Client {
+  id: string
+  apiKeySha256: Buffer
+  grants: Grants
+}
+
+export class ClientsFileError extends Error {
+  constructor (file: string, problem: string) {
+    super(`CLIENTS_FILE ${file}: ${problem}`)
+    this.name = 'ClientsFileError'
+  }
+}
+
+function where (document: unknown, instancePath: string): string {
+  const [, , index, ...field] = instancePath.split('/')
+  if (index === undefined) return instancePath || 'the file'
+  const id = (document as { clients?: Array<{ id?: unknown }> }).clients?.[Number(index)]?.id
+  const client = typeof id === 'string' ? `client "${id}"` : `client #${Number(index) + 1}`
+  return field.length > 0 ? `${client}, field ${field.join('.')}` : client
+}
+
+export function parseClients (text: string, file: string): Client[] {
+  let document: unknown
+  try {
+    document = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text)
+  } catch (error) {
+    throw new ClientsFileError(file, `cannot be parsed: ${(error as Error).message}`)
+  }
+  const withDefaults = Value.Default(ClientsFileSchema, structuredClone(document))
+  const error = Value.Errors(ClientsFileSchema, withDefaults).First()
+  if (error) throw new ClientsFileError(file, `${where(document, error.path)}: ${error.message}`)
+  const { clients } = withDefaults as Static<typeof ClientsFileSchema>
+  const seen = new Set<string>()
+  return clients.map(entry => {
+    if (seen.has(entry.id)) throw new ClientsFileError(file, `client "${entry.id}" appears twice`)
+    seen.add(entry.id)
+    return { id: entry.id, apiKeySha256: Buffer.from(entry.apiKeySha256, 'hex'), grants: entry.grants }
+  })
+}
+
+export function readClientsFile (file: string): Client[] {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    throw new ClientsFileError(file, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+  return parseClients(text, file)
+}

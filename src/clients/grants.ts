@@ -1,0 +1,100 @@
+/**
+ * A client's grant and the check of a token request against it. Pure: the route calls it with the
+ * authenticated caller and refuses with 403 naming every field outside the grant. Nothing is clamped.
+ */
+import type { FieldProblem } from '../schemas/problem.js'
+import { isEnabled, KNOWN_FEATURES, type FeatureFlags } from '../jitsi/features.js'
+import { WILDCARD_ROOM } from '../jitsi/room-name.js'
+
+export interface Grants {
+  /** Glob patterns (`*` = any run of characters), matched case-insensitively against the room name sent. */
+  rooms: string[]
+  /** May ask for room `*` (a token valid in every room). */
+  wildcardRoom: boolean
+  /** Tenants it may use; `*` = any. Without it, only tokens without a tenant. */
+  tenants?: string[]
+  /** May make someone moderator/owner. */
+  moderator: boolean
+  /** Feature names it may enable; `*` = every known feature. Disabling is always allowed. */
+  features: string[]
+  /** Longest lifetime in seconds (never above JWT_MAX_TTL). */
+  maxTtl?: number
+}
+
+export const FULL_GRANTS: Grants = { rooms: ['*'], wildcardRoom: true, tenants: ['*'], moderator: true, features: ['*'] }
+
+/** Affiliations token_affiliation turns into owner (jitsi-tokens.md §1.5). */
+export const OWNER_AFFILIATIONS = ['owner', 'moderator', 'teacher']
+
+const globCache = new Map<string, RegExp>()
+
+export function globToRegExp (pattern: string): RegExp {
+  let regexp = globCache.get(pattern)
+  if (!regexp) {
+    const source = pattern.split('*').map(part => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')
+    regexp = new RegExp(`^${source}$`, 'isu')
+    globCache.set(pattern, regexp)
+  }
+  return regexp
+}
+
+export interface GrantedRequest {
+  room: string
+  tenant?: string
+  ttl: number
+  context?: {
+    user?: { moderator?: boolean, affiliation?: string }
+    features?: FeatureFlags
+  }
+}
+
+export function roomGrantProblem (room: string, grants: Grants): FieldProblem | undefined {
+  if (room === WILDCARD_ROOM) {
+    return grants.wildcardRoom ? undefined : { path: 'room', message: 'a wildcard room ("*") is not granted to this client' }
+  }
+  if (grants.rooms.some(pattern => globToRegExp(pattern).test(room))) return undefined
+  return { path: 'room', message: `is not among the rooms granted to this client (${grants.rooms.join(', ') || 'none'})` }
+}
+
+export function tenantGrantProblem (tenant: string | undefined, grants: Grants): FieldProblem | undefined {
+  const tenants = grants.tenants ?? []
+  if (tenants.includes('*')) return undefined
+  if (tenant === undefined) {
+    return tenants.length === 0 ? undefined : { path: 'tenant', message: `is required: this client may only issue tokens for tenants ${tenants.join(', ')}` }
+  }
+  if (tenants.some(granted => granted.toLowerCase() === tenant.toLowerCase())) return undefined
+  return { path: 'tenant', message: tenants.length === 0 ? 'this client may not issue tokens for a tenant' : `is not among the tenants granted to this client (${tenants.join(', ')})` }
+}
+
+export function moderatorGrantProblems (user: { moderator?: boolean, affiliation?: string } | undefined, grants: Grants): FieldProblem[] {
+  if (grants.moderator || !user) return []
+  const problems: FieldProblem[] = []
+  if (user.moderator === true) problems.push({ path: 'context.user.moderator', message: 'this client may not grant moderator rights' })
+  if (user.affiliation !== undefined && OWNER_AFFILIATIONS.includes(user.affiliation)) {
+    problems.push({ path: 'context.user.affiliation', message: `"${user.affiliation}" makes the user owner, which this client may not grant` })
+  }
+  return problems
+}
+
+export function featureGrantProblems (features: FeatureFlags | undefined, grants: Grants): FieldProblem[] {
+  if (!features || grants.features.includes('*')) return []
+  return KNOWN_FEATURES
+    .filter(name => isEnabled(features[name]) && !grants.features.includes(name))
+    .map(name => ({ path: `context.features.${name}`, message: 'this client may not enable this feature' }))
+}
+
+export function ttlGrantProblem (ttl: number, grants: Grants): FieldProblem | undefined {
+  if (grants.maxTtl === undefined || ttl <= grants.maxTtl) return undefined
+  return { path: 'ttl', message: `must be at most ${grants.maxTtl} seconds for this client` }
+}
+
+/** Every field of the request that lies outside the grant; empty when the grant covers it all. */
+export function grantProblems (request: GrantedRequest, grants: Grants): FieldProblem[] {
+  return [
+    roomGrantProblem(request.room, grants),
+    tenantGrantProblem(request.tenant, grants),
+    ...moderatorGrantProblems(request.context?.user, grants),
+    ...featureGrantProblems(request.context?.features, grants),
+    ttlGrantProblem(request.ttl, grants)
+  ].filter((problem): problem is FieldProblem => problem !== undefined)
+}

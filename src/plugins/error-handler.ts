@@ -1,0 +1,75 @@
+/**
+ * Every error answers as application/problem+json with the request id; client mistakes get their
+ * own 4xx, and internals never reach the body. 5xx are logged with the error; 4xx are logged once by
+ * the request log as a refusal.
+ */
+import fp from 'fastify-plugin'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { ProblemError, titleFor } from '../problems.js'
+import type { FieldProblem, Problem } from '../schemas/problem.js'
+import { validationProblems } from '../schemas/validation-problems.js'
+
+export interface Refusal {
+  status: number
+  reason: string
+  fields?: string[]
+}
+
+declare module 'fastify' {
+  interface FastifyRequest { refusal?: Refusal }
+}
+
+interface Classified {
+  status: number
+  reason: string
+  detail: string
+  errors?: FieldProblem[]
+  headers?: Record<string, string>
+}
+
+const BY_CODE: Record<string, Omit<Classified, 'detail'> & { detail: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, reason: 'too_large', detail: 'The request body is too large.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, reason: 'unsupported_media_type', detail: 'Send the request body as application/json.' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, reason: 'invalid_body', detail: 'The Content-Length does not match the body.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, reason: 'invalid_body', detail: 'The JSON body is empty.' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, reason: 'invalid_body', detail: 'The body is not valid JSON.' }
+}
+
+function classify (error: FastifyError | ProblemError): Classified {
+  if (error instanceof ProblemError) {
+    return { status: error.statusCode, reason: error.reason, detail: error.message, errors: error.errors, headers: error.headers }
+  }
+  if (error.validation) {
+    return { status: 400, reason: 'invalid_request', detail: 'The request has invalid fields; see errors.', errors: validationProblems(error.validation) }
+  }
+  const known = error.code ? BY_CODE[error.code] : undefined
+  if (known) return known
+  const status = error.statusCode ?? 500
+  if (status === 429) return { status, reason: 'rate_limited', detail: error.message }
+  if (error instanceof SyntaxError || (status >= 400 && status < 500)) {
+    // Body parser errors (bad JSON, prototype poisoning) and other client mistakes Fastify reports.
+    return { status: status >= 400 && status < 500 ? status : 400, reason: 'invalid_body', detail: 'The request could not be read: ' + error.message }
+  }
+  return { status: 500, reason: 'internal_error', detail: 'Something went wrong on our side; quote the requestId when reporting it.' }
+}
+
+export function sendProblem (request: FastifyRequest, reply: FastifyReply, classified: Classified) {
+  const { status, reason, detail, errors, headers } = classified
+  request.refusal = { status, reason, fields: errors?.map(e => e.path) }
+  const body: Problem = { type: 'about:blank', title: titleFor(status), status, detail, requestId: request.id }
+  if (errors && errors.length > 0) body.errors = errors
+  if (headers) reply.headers(headers)
+  return reply.code(status).type('application/problem+json').send(body)
+}
+
+export default fp(async function errorHandler (fastify) {
+  fastify.setErrorHandler(function (error: FastifyError | ProblemError, request, reply) {
+    const classified = classify(error)
+    if (classified.status >= 500) request.log.error({ err: error, requestId: request.id }, 'request failed')
+    // Rate-limit and other plugin errors may carry headers (Retry-After) already set on the reply.
+    return sendProblem(request, reply, classified)
+  })
+  fastify.setNotFoundHandler(function (request, reply) {
+    return sendProblem(request, reply, { status: 404, reason: 'not_found', detail: `No route for ${request.method} ${request.url.split('?')[0]}` })
+  })
+}, { name: 'error-handler' })

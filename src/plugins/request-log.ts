@@ -1,0 +1,78 @@
+/**
+ * One log line per request, replacing Fastify's two. For POST /tokens that line is the audit record:
+ * `token.issued` (client, jti, room, sub, moderator, features, exp; never the token) or
+ * `token.refused` with its reason and the offending fields. Other routes log one access line,
+ * at debug for probes and scrapes (routes mark themselves with config.logLevel).
+ */
+import fp from 'fastify-plugin'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { JitsiClaims } from '../jitsi/claims.js'
+
+export interface AuditRecord {
+  claims: JitsiClaims
+  algorithm: string
+  tenant?: string
+}
+
+declare module 'fastify' {
+  interface FastifyRequest { issued?: AuditRecord }
+  interface FastifyContextConfig {
+    /** Level of this route's access line (default info). */
+    accessLogLevel?: 'debug' | 'info'
+    /** The route's lines are audit records of token issuance. */
+    audit?: boolean
+  }
+}
+
+function issuedLine (request: FastifyRequest, reply: FastifyReply, record: AuditRecord) {
+  const { claims } = record
+  return {
+    event: 'token.issued',
+    requestId: request.id,
+    client: request.caller?.id,
+    jti: claims.jti,
+    room: claims.room,
+    sub: claims.sub,
+    moderator: claims.context.user.moderator === true || claims.context.user.moderator === 'true',
+    affiliation: claims.context.user.affiliation,
+    features: claims.context.features,
+    exp: claims.exp,
+    alg: record.algorithm,
+    status: reply.statusCode,
+    responseTime: Math.round(reply.elapsedTime * 100) / 100
+  }
+}
+
+function refusedLine (request: FastifyRequest, reply: FastifyReply) {
+  return {
+    event: 'token.refused',
+    requestId: request.id,
+    client: request.caller?.id,
+    ip: request.ip,
+    status: reply.statusCode,
+    reason: request.refusal?.reason ?? 'unknown',
+    fields: request.refusal?.fields,
+    responseTime: Math.round(reply.elapsedTime * 100) / 100
+  }
+}
+
+export default fp(async function requestLog (fastify) {
+  fastify.addHook('onResponse', async (request, reply) => {
+    const routeConfig = request.routeOptions.config
+    if (routeConfig.audit) {
+      if (request.issued) request.log.info(issuedLine(request, reply, request.issued), 'token issued')
+      else request.log.info(refusedLine(request, reply), 'token refused')
+      return
+    }
+    const level = reply.statusCode >= 500 ? 'error' : (routeConfig.accessLogLevel ?? 'info')
+    request.log[level]({
+      requestId: request.id,
+      method: request.method,
+      // The path only: query strings may carry tokens (?jwt=).
+      path: request.url.split('?')[0],
+      status: reply.statusCode,
+      reason: request.refusal?.reason,
+      responseTime: Math.round(reply.elapsedTime * 100) / 100
+    }, 'request completed')
+  })
+}, { name: 'request-log' })

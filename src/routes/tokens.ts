@@ -1,0 +1,58 @@
+/**
+ * POST /tokens: caller → grant check → claims → signature → 201 {token, url, room, expiresAt}.
+ * The handler is thin; the rules live in jitsi/ and clients/grants.ts.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Config } from '../config.js'
+import { grantProblems } from '../clients/grants.js'
+import { tokenRequestProblems } from '../jitsi/token-request-rules.js'
+import { invalidFields, outsideGrant } from '../problems.js'
+import { ProblemSchema } from '../schemas/problem.js'
+import { TokenRequestSchema } from '../schemas/token-request.js'
+import { TokenResponseSchema } from '../schemas/token-response.js'
+
+const tokens: FastifyPluginAsyncTypebox<{ config: Config }> = async (fastify, opts) => {
+  const { jwt } = opts.config
+
+  fastify.post('/tokens', {
+    onRequest: fastify.authenticate,
+    config: {
+      audit: true,
+      rateLimit: {
+        hook: 'preParsing',
+        keyGenerator: (request) => `client:${request.caller?.id ?? request.ip}`
+      }
+    },
+    schema: {
+      summary: 'Issue a Jitsi token and meeting URL',
+      description: 'Signs a JWT that Prosody accepts for the named room and returns it with a ready-to-open meeting link.',
+      tags: ['tokens'],
+      security: [{ apiKey: [] }],
+      body: TokenRequestSchema,
+      response: {
+        201: TokenResponseSchema,
+        400: ProblemSchema,
+        401: ProblemSchema,
+        403: ProblemSchema,
+        413: ProblemSchema,
+        415: ProblemSchema,
+        429: ProblemSchema
+      }
+    }
+  }, async (request, reply) => {
+    const body = request.body
+    const grants = request.caller!.grants
+    // Without an explicit ttl, the default never exceeds what the client is granted.
+    const ttl = body.ttl ?? Math.min(jwt.ttl, grants.maxTtl ?? jwt.ttl)
+    const problems = tokenRequestProblems({ room: body.room, ttl }, { defaultTtl: jwt.ttl, maxTtl: jwt.maxTtl })
+    if (problems.length > 0) throw invalidFields(problems)
+    const outside = grantProblems({ ...body, ttl }, grants)
+    if (outside.length > 0) throw outsideGrant(outside)
+
+    const issued = await fastify.tokenIssuer.issue({ ...body, ttl }, body.meeting)
+    request.issued = { claims: issued.claims, algorithm: fastify.signer.algorithm, tenant: body.tenant }
+    return reply.code(201).send({ token: issued.token, url: issued.url, room: issued.room, expiresAt: issued.expiresAt })
+  })
+}
+
+export default tokens

@@ -1,0 +1,60 @@
+/**
+ * POST /tokens request: the claim tree Jitsi reads (context.user, context.room, context.features)
+ * plus what the service needs to build it (room, tenant, ttl) and optional meeting-link overrides.
+ */
+import { Type, type Static } from '@sinclair/typebox'
+import { KNOWN_FEATURES } from '../jitsi/features.js'
+
+const text = (maxLength: number, description?: string) => Type.String({ maxLength, description })
+
+/** A closed set of values as one `enum`, so a wrong value yields one clear error ("must be one of …"). */
+function oneOf<T extends string | boolean> (values: readonly T[], description?: string) {
+  return Type.Unsafe<T>({ enum: [...values], description })
+}
+
+const FeatureValue = oneOf([true, false, 'true', 'false'] as const)
+
+export const UserSchema = Type.Object({
+  id: Type.Optional(text(256, 'Stable user id (mod_muc_flip, recording initiator, visitor lists)')),
+  name: Type.Optional(text(256, 'Display name')),
+  email: Type.Optional(text(320)),
+  avatar: Type.Optional(Type.String({ maxLength: 2048, pattern: '^https?://', description: 'Avatar image URL' })),
+  moderator: Type.Optional(Type.Boolean({ description: 'Read by token_affiliation as context.user.moderator' })),
+  affiliation: Type.Optional(oneOf(['owner', 'moderator', 'teacher', 'member'] as const, 'token_affiliation: owner, moderator and teacher become owner')),
+  lobby_bypass: Type.Optional(Type.Boolean({ description: 'token_lobby_bypass (contrib): boolean true only' })),
+  security_bypass: Type.Optional(Type.Boolean({ description: 'token_security_ondemand (contrib): bypass password and lobby' }))
+}, { additionalProperties: false })
+
+export const RoomOptionsSchema = Type.Object({
+  lobby: Type.Optional(Type.Boolean({ description: 'token_security_ondemand: true creates the lobby, false removes it' })),
+  password: Type.Optional(text(128, 'token_security_ondemand: room password; "" removes it')),
+  security_bypass: Type.Optional(Type.Boolean({ description: 'Accepted here as in the wiki; emitted under context.user where Jitsi reads it' }))
+}, { additionalProperties: false })
+
+export const FeaturesSchema = Type.Object(
+  Object.fromEntries(KNOWN_FEATURES.map(name => [name, Type.Optional(FeatureValue)])),
+  { additionalProperties: false, description: 'Only known feature names. Sending features denies every feature not listed.' }
+)
+
+export const TokenRequestSchema = Type.Object({
+  room: Type.String({ minLength: 1, maxLength: 200, description: 'Room name as people see it, or "*" with a wildcard grant', examples: ['Daily Standup'] }),
+  tenant: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,63}$', description: 'Tenant (https://host/<tenant>/<room>); letters, digits, _ and - (no dots)' })),
+  ttl: Type.Optional(Type.Integer({ minimum: 1, description: 'Lifetime in seconds (default JWT_TTL, at most JWT_MAX_TTL)' })),
+  context: Type.Optional(Type.Object({
+    user: Type.Optional(UserSchema),
+    room: Type.Optional(RoomOptionsSchema),
+    features: Type.Optional(FeaturesSchema),
+    group: Type.Optional(text(256))
+  }, { additionalProperties: false })),
+  meeting: Type.Optional(Type.Object({
+    config: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_.]{0,99}$' }), Type.Unknown(), {
+      maxProperties: 32, description: 'Jitsi config overrides for the link hash, e.g. {"prejoinConfig.enabled": false}'
+    })),
+    userInfo: Type.Optional(Type.Object({
+      displayName: Type.Optional(text(256)),
+      email: Type.Optional(text(320))
+    }, { additionalProperties: false }))
+  }, { additionalProperties: false }))
+}, { additionalProperties: false, $id: 'TokenRequest' })
+
+export type TokenRequest = Static<typeof TokenRequestSchema>

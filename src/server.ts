@@ -1,0 +1,57 @@
+/**
+ * The only file that listens: loads the config, builds the app, listens, and shuts down gracefully.
+ */
+import Fastify from 'fastify'
+import app, { LOG_REDACTIONS, serverOptions } from './app.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { developmentBanner } from './development-banner.js'
+
+function configOrExit (): Config {
+  try {
+    return loadConfig(process.env)
+  } catch (error) {
+    const message = error instanceof ConfigError ? error.message : (error as Error).message
+    process.stderr.write(`jitsi-token-service: configuration error: ${message}\n`)
+    process.exit(1)
+  }
+}
+
+async function main () {
+  const config = configOrExit()
+  const fastify = Fastify(serverOptions(config, { level: config.logLevel, redact: LOG_REDACTIONS }))
+  try {
+    await fastify.register(app, { config })
+    await fastify.ready()
+  } catch (error) {
+    process.stderr.write(`jitsi-token-service: cannot start: ${(error as Error).message}\n`)
+    process.exit(1)
+  }
+
+  process.on('SIGHUP', () => {
+    try {
+      fastify.clients.reload()
+      fastify.log.info({ event: 'clients.reloaded', clients: fastify.clients.count }, 'clients file reloaded')
+    } catch (error) {
+      fastify.log.error({ event: 'clients.reload_failed', err: error }, 'clients file not reloaded; keeping the previous clients')
+    }
+  })
+
+  const close = async (signal: string) => {
+    fastify.log.info({ event: 'shutdown', signal }, 'shutting down')
+    await fastify.close()
+    process.exit(0)
+  }
+  process.once('SIGTERM', () => { close('SIGTERM').catch(() => process.exit(1)) })
+  process.once('SIGINT', () => { close('SIGINT').catch(() => process.exit(1)) })
+
+  try {
+    const address = await fastify.listen({ host: config.host, port: config.port })
+    const banner = developmentBanner(config, address)
+    if (banner) process.stdout.write(banner + '\n')
+  } catch (error) {
+    process.stderr.write(`jitsi-token-service: cannot listen on ${config.host}:${config.port}: ${(error as Error).message}\n`)
+    process.exit(1)
+  }
+}
+
+await main()

@@ -1,0 +1,79 @@
+/**
+ * Builds the app from a config object, as server.ts does, without listening; logs are captured as
+ * parsed JSON lines so tests can assert on them.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { Writable } from 'node:stream'
+import Fastify, { type FastifyInstance } from 'fastify'
+import app, { LOG_REDACTIONS, serverOptions } from '../src/app.js'
+import { loadConfig, type Config } from '../src/config.js'
+import { generateApiKey } from '../src/clients/api-keys.js'
+import type { Grants } from '../src/clients/grants.js'
+import { createHash } from 'node:crypto'
+
+export const APP_ID = 'test-app'
+export const SECRET = randomBytes(32).toString('hex')
+export const PUBLIC_URL = 'https://meet.example.org'
+
+export function testConfig (env: Record<string, string | undefined> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', JWT_APP_ID: APP_ID, JWT_APP_SECRET: SECRET, PUBLIC_URL, ...env })
+}
+
+export interface Built {
+  app: FastifyInstance
+  logs: Array<Record<string, unknown>>
+  /** Everything the logger wrote, unparsed, to search for leaks. */
+  rawLogs: () => string
+}
+
+interface Teardown { teardown: (fn: () => unknown) => void }
+
+export async function build (t: Teardown, config: Config = testConfig(), level = 'info'): Promise<Built> {
+  const lines: string[] = []
+  const stream = new Writable({
+    write (chunk, _encoding, callback) {
+      lines.push(...chunk.toString().split('\n').filter(Boolean))
+      callback()
+    }
+  })
+  const fastify = Fastify(serverOptions(config, { level, stream, redact: LOG_REDACTIONS }))
+  await fastify.register(app, { config })
+  await fastify.ready()
+  t.teardown(() => fastify.close())
+  return {
+    app: fastify,
+    get logs () { return lines.map(line => JSON.parse(line) as Record<string, unknown>) },
+    rawLogs: () => lines.join('\n')
+  }
+}
+
+export function tempDir (): string {
+  return mkdtempSync(join(tmpdir(), 'jts-test-'))
+}
+
+export interface TestClient { id: string, grants: Partial<Grants> }
+
+/** Writes a CLIENTS_FILE with fresh keys; returns the file and each client's key. */
+export function writeClientsFile (clients: TestClient[], dir = tempDir()): { file: string, keys: Record<string, string> } {
+  const keys: Record<string, string> = {}
+  const entries = clients.map(({ id, grants }) => {
+    keys[id] = generateApiKey()
+    return { id, apiKeySha256: createHash('sha256').update(keys[id]).digest('hex'), grants }
+  })
+  const file = join(dir, 'clients.json')
+  writeFileSync(file, JSON.stringify({ clients: entries }))
+  return { file, keys }
+}
+
+export function bearer (key: string | undefined) {
+  return { authorization: `Bearer ${key}` }
+}
+
+/** Decodes a JWT's header and payload without verifying (the tests verify separately). */
+export function decodeJwt (token: string): { header: Record<string, unknown>, payload: Record<string, any> } {
+  const [header, payload] = token.split('.').slice(0, 2).map(part => JSON.parse(Buffer.from(part!, 'base64url').toString('utf8')))
+  return { header, payload }
+}
