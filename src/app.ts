@@ -3,6 +3,7 @@
  * tests build it from a config object and call app.inject.
  */
 import { randomUUID } from 'node:crypto'
+import fp from 'fastify-plugin'
 import { LogController, type FastifyInstance, type FastifyServerOptions, type RawServerDefault } from 'fastify'
 import type { Config } from './config.js'
 import corsPolicy from './plugins/external/cors.js'
@@ -52,7 +53,7 @@ export function serverOptions (config: Config, logger: FastifyServerOptions['log
 
 export const LOG_REDACTIONS = ['req.headers.authorization', 'headers.authorization', 'token', '*.token', 'apiKey', '*.apiKey', 'secret', '*.secret']
 
-export default async function app (fastify: FastifyInstance, opts: AppOptions) {
+async function app (fastify: FastifyInstance, opts: AppOptions) {
   const { config } = opts
   // The API speaks JSON only: anything else is a 415, not a string the schema then rejects.
   fastify.removeContentTypeParser('text/plain')
@@ -68,3 +69,6 @@ export default async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(healthRoutes)
   await fastify.register(tokenRoutes, { config })
 }
+
+// Not encapsulated, so server.ts and tests reach its decorators (clients.reload, readiness, …).
+export default fp(app, { name: 'jitsi-token-service' })

@@ -24,6 +24,7 @@ export function testConfig (env: Record<string, string | undefined> = {}): Confi
 
 export interface Built {
   app: FastifyInstance
+  /** Parsed log lines, live: it grows as the app logs. */
   logs: Array<Record<string, unknown>>
   /** Everything the logger wrote, unparsed, to search for leaks. */
   rawLogs: () => string
@@ -33,9 +34,13 @@ interface Teardown { teardown: (fn: () => unknown) => void }
 
 export async function build (t: Teardown, config: Config = testConfig(), level = 'info'): Promise<Built> {
   const lines: string[] = []
+  const logs: Array<Record<string, unknown>> = []
   const stream = new Writable({
     write (chunk, _encoding, callback) {
-      lines.push(...chunk.toString().split('\n').filter(Boolean))
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        lines.push(line)
+        logs.push(JSON.parse(line))
+      }
       callback()
     }
   })
@@ -45,7 +50,7 @@ export async function build (t: Teardown, config: Config = testConfig(), level =
   t.teardown(() => fastify.close())
   return {
     app: fastify,
-    get logs () { return lines.map(line => JSON.parse(line) as Record<string, unknown>) },
+    logs,
     rawLogs: () => lines.join('\n')
   }
 }

@@ -65,8 +65,9 @@ export default fp(async function clientAuth (fastify, opts: { config: Config }) 
   const authFailures = fastify.createRateLimit({ max: config.rateLimit.authFailures, timeWindow: config.rateLimit.window })
 
   fastify.decorate('authenticate', async function authenticate (request: FastifyRequest) {
+    // Peek without counting: the budget is spent only by failures.
     const limit = await authFailures(request, { increment: false })
-    if (!limit.isAllowed && limit.isExceeded) {
+    if (!limit.isAllowed && limit.remaining === 0) {
       throw new ProblemError(429, 'rate_limited', 'Too many failed authentications from this address; try again later.', undefined, {
         'retry-after': String(limit.ttlInSeconds)
       })

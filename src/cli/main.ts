@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+/**
+ * jitsi-token-service CLI: `jitsi-token-service <command> [options]`. Each command lives in
+ * commands/<name>.ts and exports a `Command`; this file only dispatches.
+ */
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { Command } from './command.js'
+import clientAdd from './commands/client-add.js'
+
+export const COMMANDS: Command[] = [clientAdd]
+
+export function usage (): string {
+  return ['Usage: jitsi-token-service <command> [options]', '', 'Commands:',
+    ...COMMANDS.map(command => `  ${command.name.padEnd(16)} ${command.summary}`)].join('\n')
+}
+
+export async function run (argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
+  const command = COMMANDS.find(candidate => {
+    const words = candidate.name.split(' ')
+    return words.every((word, index) => argv[index] === word)
+  })
+  if (!command) {
+    io.err.write(usage() + '\n')
+    return argv.length === 0 || argv[0] === '--help' ? 0 : 2
+  }
+  try {
+    return await command.run(argv.slice(command.name.split(' ').length), io)
+  } catch (error) {
+    io.err.write(`jitsi-token-service ${command.name}: ${(error as Error).message}\n`)
+    return 2
+  }
+}
+
+/* c8 ignore next 3 */
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await run(process.argv.slice(2))
+}

@@ -1,0 +1,78 @@
+import t from 'tap'
+import { bearer, build, decodeJwt, testConfig, writeClientsFile } from '../helper.js'
+
+const { file, keys } = writeClientsFile([
+  { id: 'lms', grants: { rooms: ['course-*'], tenants: ['acme'], moderator: false, features: ['screen-sharing'], maxTtl: 7200 } },
+  { id: 'root', grants: { rooms: ['*'], wildcardRoom: true, tenants: ['*'], moderator: true, features: ['*'] } },
+  { id: 'plain', grants: { rooms: ['lobby'] } }
+])
+const config = testConfig({ CLIENTS_FILE: file })
+
+const post = (app: Awaited<ReturnType<typeof build>>['app'], client: string, payload: object) =>
+  app.inject({ method: 'POST', url: '/tokens', headers: bearer(keys[client]), payload })
+
+t.test('a grant that allows exactly what is asked gives 201', async t => {
+  const { app, logs } = await build(t, config)
+  const res = await post(app, 'lms', {
+    room: 'Course-101', tenant: 'ACME', ttl: 7200, context: { user: { name: 'Bob', affiliation: 'member' }, features: { 'screen-sharing': true, recording: false } }
+  })
+  t.equal(res.statusCode, 201, res.body)
+  const { payload } = decodeJwt(res.json().token)
+  t.equal(payload.sub, 'acme')
+  t.equal(payload.room, 'course-101')
+  const audit = logs.find(line => line.event === 'token.issued')
+  t.match(audit, { client: 'lms', jti: payload.jti, room: 'course-101', sub: 'acme', moderator: false, exp: payload.exp })
+})
+
+t.test('one request with several violations names each field in one 403', async t => {
+  const { app, logs } = await build(t, config)
+  const res = await post(app, 'lms', {
+    room: 'staff-room',
+    tenant: 'other',
+    ttl: 7201,
+    context: { user: { moderator: true, affiliation: 'teacher' }, features: { recording: true, 'screen-sharing': true, livestreaming: 'true' } }
+  })
+  t.equal(res.statusCode, 403)
+  t.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.same(res.json().errors.map((e: { path: string }) => e.path), [
+    'room', 'tenant', 'context.user.moderator', 'context.user.affiliation', 'context.features.livestreaming', 'context.features.recording', 'ttl'
+  ])
+  const refusal = logs.find(line => line.event === 'token.refused')
+  t.match(refusal, { client: 'lms', status: 403, reason: 'outside_grant' })
+  t.notOk(logs.some(line => line.event === 'token.issued'), 'nothing issued')
+})
+
+t.test('without an explicit ttl the default never exceeds the client grant', async t => {
+  const { app } = await build(t, testConfig({ CLIENTS_FILE: file, JWT_TTL: '10000', JWT_MAX_TTL: '20000' }))
+  const res = await post(app, 'lms', { room: 'course-1', tenant: 'acme' })
+  t.equal(res.statusCode, 201)
+  const { payload } = decodeJwt(res.json().token)
+  t.equal(payload.exp - payload.iat, 7200)
+})
+
+t.test('tenants: a listed tenant is required; none listed means no tenant; * means any', async t => {
+  const { app } = await build(t, config)
+  t.equal((await post(app, 'lms', { room: 'course-1' })).statusCode, 403, 'lms may not mint for the root domain')
+  t.equal((await post(app, 'plain', { room: 'lobby', tenant: 'acme' })).statusCode, 403)
+  t.equal((await post(app, 'plain', { room: 'LOBBY' })).statusCode, 201, 'room patterns ignore case')
+  t.equal((await post(app, 'root', { room: 'x', tenant: 'anything' })).statusCode, 201)
+  t.equal((await post(app, 'root', { room: 'x' })).statusCode, 201)
+})
+
+t.test('wildcard rooms need wildcardRoom and yield no URL', async t => {
+  const { app } = await build(t, config)
+  const refused = await post(app, 'lms', { room: '*', tenant: 'acme' })
+  t.equal(refused.statusCode, 403)
+  t.same(refused.json().errors.map((e: { path: string }) => e.path), ['room'])
+  const granted = await post(app, 'root', { room: '*' })
+  t.equal(granted.statusCode, 201)
+  t.equal(granted.json().room, '*')
+  t.notOk('url' in granted.json())
+  t.equal(decodeJwt(granted.json().token).payload.room, '*')
+})
+
+t.test('feature grants: * allows all, disabling is always allowed', async t => {
+  const { app } = await build(t, config)
+  t.equal((await post(app, 'root', { room: 'r', context: { features: { recording: true, transcription: 'true' } } })).statusCode, 201)
+  t.equal((await post(app, 'plain', { room: 'lobby', context: { features: { recording: false, transcription: 'false' } } })).statusCode, 201)
+})
