@@ -6,17 +6,24 @@ import { randomUUID } from 'node:crypto'
 import fp from 'fastify-plugin'
 import { LogController, type FastifyInstance, type FastifyServerOptions, type RawServerDefault } from 'fastify'
 import type { Config } from './config.js'
+import { FORMATS } from './schemas/formats.js'
 import corsPolicy from './plugins/external/cors.js'
 import securityHeaders from './plugins/external/helmet.js'
+import openapi from './plugins/external/swagger.js'
+import docsPage from './plugins/external/swagger-ui.js'
 import rateLimits from './plugins/external/rate-limit.js'
 import clientAuth from './plugins/client-auth.js'
+import oidcAuth from './plugins/oidc-auth.js'
 import errorHandler from './plugins/error-handler.js'
+import metrics from './plugins/metrics.js'
 import readiness from './plugins/readiness.js'
 import requestLog from './plugins/request-log.js'
 import signer from './plugins/signer.js'
 import tokenIssuer from './plugins/token-issuer.js'
 import healthRoutes from './routes/health.js'
+import keyRoutes from './routes/keys.js'
 import tokenRoutes from './routes/tokens.js'
+import verifyRoutes from './routes/verify.js'
 
 export interface AppOptions {
   config: Config
@@ -45,7 +52,8 @@ export function serverOptions (config: Config, logger: FastifyServerOptions['log
         coerceTypes: false,
         removeAdditional: false,
         allErrors: true,
-        useDefaults: true
+        useDefaults: true,
+        formats: FORMATS
       }
     }
   }
@@ -60,14 +68,21 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(readiness)
   await fastify.register(errorHandler)
   await fastify.register(requestLog)
+  // Before the routes: they document and time every route registered after them.
+  await fastify.register(openapi)
+  await fastify.register(metrics, { config })
   await fastify.register(securityHeaders)
   await fastify.register(corsPolicy, { config })
   await fastify.register(rateLimits, { config })
   await fastify.register(signer, { config })
   await fastify.register(tokenIssuer, { config })
+  await fastify.register(oidcAuth, { config })
   await fastify.register(clientAuth, { config })
   await fastify.register(healthRoutes)
+  await fastify.register(keyRoutes)
   await fastify.register(tokenRoutes, { config })
+  await fastify.register(verifyRoutes, { config })
+  await fastify.register(docsPage)
 }
 
 // Not encapsulated, so server.ts and tests reach its decorators (clients.reload, readiness, …).

@@ -8,7 +8,11 @@ import { ConfigError } from './config/config-error.js'
 import { EnvSchema, SECRET_VARIABLES, type Env } from './config/env-schema.js'
 import { resolveSecretFiles } from './config/secret-files.js'
 import { generateApiKey } from './clients/api-keys.js'
-import { algorithmProblem, isHmacAlgorithm, type SigningAlgorithm } from './jitsi/algorithms.js'
+import { isHmacAlgorithm, type SigningAlgorithm } from './jitsi/algorithms.js'
+import { JAAS_PUBLIC_URL } from './jitsi/jaas.js'
+import type { KeyConfig } from './keys/key-config.js'
+import { signingConfig } from './keys/signing-config.js'
+import { loadOidcConfig, type OidcConfig } from './oidc/oidc-config.js'
 
 export { ConfigError }
 
@@ -30,13 +34,26 @@ export interface Config {
     ttl: number
     maxTtl: number
     nbfSkew: number
+    /** jitsi: self-hosted Prosody; jaas: 8x8 JaaS (iss "chat", sub the AppID, meetings on 8x8.vc). */
+    profile: 'jitsi' | 'jaas'
+    /** JAAS_APP_ID, with JWT_PROFILE=jaas. */
+    jaasAppId?: string
+    /** RS*: where the keys come from (reloaded on SIGHUP) and the keys loaded at start-up. */
+    keys?: KeyConfig
   }
   clientsFile?: string
   /** Outside production without CLIENTS_FILE: the key of a development client with every grant. */
   developmentApiKey?: string
+  /** Identity-provider tokens accepted at POST /tokens (OIDC_*); undefined: API keys only. */
+  oidc?: OidcConfig
   corsOrigins: string[]
-  rateLimit: { max: number, window: string, authFailures: number }
+  /** redisUrl may carry a password: never logged. */
+  rateLimit: { max: number, window: string, authFailures: number, redisUrl?: string }
   bodyLimit: number
+  /** Bearer token GET /metrics requires (METRICS_TOKEN); undefined: open. Never logged. */
+  metricsToken?: string
+  /** Graceful shutdown (src/shutdown.ts): drain window, then a hard deadline, both in ms from the signal. */
+  shutdown: { drainMs: number, timeoutMs: number }
   /** Variables that fell back to a development default, for the start-up banner. */
   developmentDefaults: string[]
 }
@@ -44,14 +61,20 @@ export interface Config {
 const DEVELOPMENT_PUBLIC_URL = 'https://localhost:8443' // docker-jitsi-meet's own default
 const DEVELOPMENT_APP_ID = 'jitsi-token-service-dev'
 
+interface EnvError { instancePath: string, message?: string, params: { allowedValues?: unknown[] } }
+
+function envProblem (error: EnvError): string {
+  return error.params.allowedValues ? `${error.message} (${error.params.allowedValues.join(', ')})` : `${error.message}`
+}
+
 function parseEnv (env: Record<string, string | undefined>): Env {
   try {
     return envSchema<Env>({ schema: structuredClone(EnvSchema), data: env, env: false })
   } catch (error) {
-    // env-schema's message reads "env/JWT_TTL must be integer": name the variable first.
-    const message = (error as Error).message.replace(/env\/?/g, '').trim()
-    const variable = /^[A-Z_]+/.exec(message)?.[0] ?? 'environment'
-    throw new ConfigError(variable, message.slice(variable.length).trim() || message)
+    // Ajv's errors each point at one variable ("/JWT_TTL": every variable is optional or has a default).
+    const [first, ...others] = (error as { errors: EnvError[] }).errors as [EnvError, ...EnvError[]]
+    const problem = [envProblem(first), ...others.map(other => `${other.instancePath.slice(1)} ${envProblem(other)}`)].join('; ')
+    throw new ConfigError(first.instancePath.slice(1), problem)
   }
 }
 
@@ -62,14 +85,18 @@ function required<T> (value: T | undefined, production: boolean, variable: strin
   return fallback()
 }
 
+/** `NAME=` in an .env file or compose means "not set", not "set to nothing". */
+function withoutEmptyValues (env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
+}
+
 export function loadConfig (rawEnv: Record<string, string | undefined>): Config {
-  const env = parseEnv(resolveSecretFiles(rawEnv, SECRET_VARIABLES))
+  const env = parseEnv(resolveSecretFiles(withoutEmptyValues(rawEnv), SECRET_VARIABLES))
   const production = env.NODE_ENV === 'production'
   const defaults: string[] = []
 
-  const problem = algorithmProblem(env.JWT_SIGN_TYPE)
-  if (problem) throw new ConfigError('JWT_SIGN_TYPE', problem)
-  const algorithm = env.JWT_SIGN_TYPE as SigningAlgorithm
+  const signing = signingConfig(env, rawEnv.JWT_PRIVATE_KEY_FILE, production, defaults)
+  const { algorithm } = signing
 
   let secret: string | undefined
   if (isHmacAlgorithm(algorithm)) {
@@ -78,10 +105,17 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
       throw new ConfigError('JWT_APP_SECRET', `is ${secret.length} characters; use at least ${MIN_SECRET_LENGTH} (e.g. openssl rand -hex 32)`)
     }
   }
-  // Minting is a privilege: production needs real clients; development gets one with every grant.
-  const developmentApiKey = env.CLIENTS_FILE === undefined
+  const oidc = loadOidcConfig(env, production)
+  // Minting is a privilege: production needs real clients (or an identity provider); development gets one with every grant.
+  const developmentApiKey = env.CLIENTS_FILE === undefined && !(production && oidc)
     ? required<string | undefined>(undefined, production, 'CLIENTS_FILE', generateApiKey, defaults)
     : undefined
+  if (production && env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError('METRICS_TOKEN', `is ${env.METRICS_TOKEN.length} characters; use at least ${MIN_SECRET_LENGTH} (e.g. openssl rand -hex 32)`)
+  }
+  if (env.SHUTDOWN_DRAIN >= env.SHUTDOWN_TIMEOUT) {
+    throw new ConfigError('SHUTDOWN_TIMEOUT', `(${env.SHUTDOWN_TIMEOUT} ms) must be longer than SHUTDOWN_DRAIN (${env.SHUTDOWN_DRAIN} ms)`)
+  }
   if (env.JWT_TTL > env.JWT_MAX_TTL) throw new ConfigError('JWT_TTL', `(${env.JWT_TTL}) is longer than JWT_MAX_TTL (${env.JWT_MAX_TTL})`)
 
   return {
@@ -89,22 +123,28 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
     host: env.HOST,
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
-    publicUrl: required(env.PUBLIC_URL, production, 'PUBLIC_URL', () => DEVELOPMENT_PUBLIC_URL, defaults).replace(/\/+$/, ''),
+    publicUrl: required(env.PUBLIC_URL ?? (signing.jaasAppId ? JAAS_PUBLIC_URL : undefined), production, 'PUBLIC_URL', () => DEVELOPMENT_PUBLIC_URL, defaults).replace(/\/+$/, ''),
     xmppDomain: env.XMPP_DOMAIN.toLowerCase(),
     jwt: {
-      appId: required(env.JWT_APP_ID, production, 'JWT_APP_ID', () => DEVELOPMENT_APP_ID, defaults),
+      appId: required(env.JWT_APP_ID ?? signing.jaasAppId, production, 'JWT_APP_ID', () => DEVELOPMENT_APP_ID, defaults),
       secret,
       algorithm,
       audience: env.JWT_AUDIENCE,
       ttl: env.JWT_TTL,
       maxTtl: env.JWT_MAX_TTL,
-      nbfSkew: env.JWT_NBF_SKEW
+      nbfSkew: env.JWT_NBF_SKEW,
+      profile: signing.profile,
+      jaasAppId: signing.jaasAppId,
+      keys: signing.keys
     },
     clientsFile: env.CLIENTS_FILE,
     developmentApiKey,
+    oidc,
     corsOrigins: env.CORS_ORIGINS.split(',').map(origin => origin.trim()).filter(Boolean),
-    rateLimit: { max: env.RATE_LIMIT_MAX, window: env.RATE_LIMIT_WINDOW, authFailures: env.AUTH_FAILURE_LIMIT },
+    rateLimit: { max: env.RATE_LIMIT_MAX, window: env.RATE_LIMIT_WINDOW, authFailures: env.AUTH_FAILURE_LIMIT, redisUrl: env.RATE_LIMIT_REDIS_URL },
     bodyLimit: env.BODY_LIMIT,
+    metricsToken: env.METRICS_TOKEN,
+    shutdown: { drainMs: env.SHUTDOWN_DRAIN, timeoutMs: env.SHUTDOWN_TIMEOUT },
     developmentDefaults: defaults
   }
 }

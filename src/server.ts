@@ -5,6 +5,7 @@ import Fastify from 'fastify'
 import app, { LOG_REDACTIONS, serverOptions } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
 import { developmentBanner } from './development-banner.js'
+import { installGracefulShutdown } from './shutdown.js'
 
 function configOrExit (): Config {
   try {
@@ -18,7 +19,11 @@ function configOrExit (): Config {
 
 async function main () {
   const config = configOrExit()
-  const fastify = Fastify(serverOptions(config, { level: config.logLevel, redact: LOG_REDACTIONS }))
+  const fastify = Fastify({
+    ...serverOptions(config, { level: config.logLevel, redact: LOG_REDACTIONS }),
+    // During shutdown, requests already on a connection are answered, not refused with 503 (src/shutdown.ts).
+    return503OnClosing: false
+  })
   try {
     await fastify.register(app, { config })
     await fastify.ready()
@@ -28,6 +33,8 @@ async function main () {
   }
 
   process.on('SIGHUP', () => {
+    // Keys first: the plugin logs the outcome and keeps the current keys if the new ones are unusable.
+    fastify.keys.reload()
     try {
       fastify.clients.reload()
       fastify.log.info({ event: 'clients.reloaded', clients: fastify.clients.count }, 'clients file reloaded')
@@ -36,13 +43,8 @@ async function main () {
     }
   })
 
-  const close = async (signal: string) => {
-    fastify.log.info({ event: 'shutdown', signal }, 'shutting down')
-    await fastify.close()
-    process.exit(0)
-  }
-  process.once('SIGTERM', () => { close('SIGTERM').catch(() => process.exit(1)) })
-  process.once('SIGINT', () => { close('SIGINT').catch(() => process.exit(1)) })
+  // SIGTERM/SIGINT: not ready, drain, close, flush, exit 0 (src/shutdown.ts).
+  installGracefulShutdown(fastify, config.shutdown)
 
   try {
     const address = await fastify.listen({ host: config.host, port: config.port })

@@ -5,17 +5,20 @@
  */
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { Command } from './command.js'
+import type { Command, CommandIO } from './command.js'
 import clientAdd from './commands/client-add.js'
+import keysGenerate from './commands/keys-generate.js'
+import doctor from './commands/doctor.js'
+import issue from './commands/issue.js'
 
-export const COMMANDS: Command[] = [clientAdd]
+export const COMMANDS: Command[] = [clientAdd, keysGenerate, doctor, issue]
 
 export function usage (): string {
   return ['Usage: jitsi-token-service <command> [options]', '', 'Commands:',
     ...COMMANDS.map(command => `  ${command.name.padEnd(16)} ${command.summary}`)].join('\n')
 }
 
-export async function run (argv: string[], io = { out: process.stdout, err: process.stderr }): Promise<number> {
+export async function run (argv: string[], io: CommandIO = { out: process.stdout, err: process.stderr }): Promise<number> {
   const command = COMMANDS.find(candidate => {
     const words = candidate.name.split(' ')
     return words.every((word, index) => argv[index] === word)

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { Type, type Static } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
+import { Value, type ValueError } from '@sinclair/typebox/value'
 import { parse as parseYaml } from 'yaml'
 import { KNOWN_FEATURES } from '../jitsi/features.js'
 import type { Grants } from './grants.js'
@@ -46,10 +46,19 @@ export class ClientsFileError extends Error {
 
 function where (document: unknown, instancePath: string): string {
   const [, , index, ...field] = instancePath.split('/')
-  if (index === undefined) return instancePath || 'the file'
+  if (index === undefined) return instancePath ? `field ${instancePath.slice(1)}` : 'the file'
   const id = (document as { clients?: Array<{ id?: unknown }> }).clients?.[Number(index)]?.id
   const client = typeof id === 'string' ? `client "${id}"` : `client #${Number(index) + 1}`
   return field.length > 0 ? `${client}, field ${field.join('.')}` : client
+}
+
+/** TypeBox's wording where it is too generic to act on. */
+export function explainClientError (error: ValueError): string {
+  if (/\/grants\/features\/\d+$/.test(error.path)) {
+    return `${JSON.stringify(error.value)} is not a known feature (use "*" or one of ${KNOWN_FEATURES.join(', ')})`
+  }
+  if (error.path.endsWith('/apiKeySha256')) return 'must be the SHA-256 of the API key as 64 hex digits (jitsi-token-service client add prints it)'
+  return error.message
 }
 
 export function parseClients (text: string, file: string): Client[] {
@@ -61,12 +70,18 @@ export function parseClients (text: string, file: string): Client[] {
   }
   const withDefaults = Value.Default(ClientsFileSchema, structuredClone(document))
   const error = Value.Errors(ClientsFileSchema, withDefaults).First()
-  if (error) throw new ClientsFileError(file, `${where(document, error.path)}: ${error.message}`)
+  if (error) throw new ClientsFileError(file, `${where(document, error.path)}: ${explainClientError(error)}`)
   const { clients } = withDefaults as Static<typeof ClientsFileSchema>
-  const seen = new Set<string>()
+  const ids = new Set<string>()
+  const hashes = new Map<string, string>()
   return clients.map(entry => {
-    if (seen.has(entry.id)) throw new ClientsFileError(file, `client "${entry.id}" appears twice`)
-    seen.add(entry.id)
+    if (ids.has(entry.id)) throw new ClientsFileError(file, `client "${entry.id}" appears twice`)
+    ids.add(entry.id)
+    // The first match wins at authentication, so a copied hash would silently act with another client's grant.
+    const hash = entry.apiKeySha256.toLowerCase()
+    const owner = hashes.get(hash)
+    if (owner !== undefined) throw new ClientsFileError(file, `client "${entry.id}" has the same apiKeySha256 as client "${owner}"; give each client its own key`)
+    hashes.set(hash, entry.id)
     return { id: entry.id, apiKeySha256: Buffer.from(entry.apiKeySha256, 'hex'), grants: entry.grants }
   })
 }

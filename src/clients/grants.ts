@@ -7,7 +7,10 @@ import { isEnabled, KNOWN_FEATURES, type FeatureFlags } from '../jitsi/features.
 import { WILDCARD_ROOM } from '../jitsi/room-name.js'
 
 export interface Grants {
-  /** Glob patterns (`*` = any run of characters), matched case-insensitively against the room name sent. */
+  /**
+   * Glob patterns (`*` = any run of characters), matched case-insensitively against the room name
+   * after NFKC, as Jitsi normalises it: the grant covers the room the token is valid in.
+   */
   rooms: string[]
   /** May ask for room `*` (a token valid in every room). */
   wildcardRoom: boolean
@@ -31,7 +34,7 @@ const globCache = new Map<string, RegExp>()
 export function globToRegExp (pattern: string): RegExp {
   let regexp = globCache.get(pattern)
   if (!regexp) {
-    const source = pattern.split('*').map(part => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')
+    const source = pattern.normalize('NFKC').split('*').map(part => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')
     regexp = new RegExp(`^${source}$`, 'isu')
     globCache.set(pattern, regexp)
   }
@@ -43,7 +46,8 @@ export interface GrantedRequest {
   tenant?: string
   ttl: number
   context?: {
-    user?: { moderator?: boolean, affiliation?: string }
+    user?: { moderator?: boolean, affiliation?: string, lobby_bypass?: boolean, security_bypass?: boolean }
+    room?: { lobby?: boolean, password?: string, security_bypass?: boolean }
     features?: FeatureFlags
   }
 }
@@ -52,7 +56,9 @@ export function roomGrantProblem (room: string, grants: Grants): FieldProblem | 
   if (room === WILDCARD_ROOM) {
     return grants.wildcardRoom ? undefined : { path: 'room', message: 'a wildcard room ("*") is not granted to this client' }
   }
-  if (grants.rooms.some(pattern => globToRegExp(pattern).test(room))) return undefined
+  // NFKC first: "abc" + U+0327 matches "abc*" but is the room "abç" (jitsi-tokens.md §3.4).
+  const normalised = room.normalize('NFKC')
+  if (grants.rooms.some(pattern => globToRegExp(pattern).test(normalised))) return undefined
   return { path: 'room', message: `is not among the rooms granted to this client (${grants.rooms.join(', ') || 'none'})` }
 }
 
@@ -76,6 +82,23 @@ export function moderatorGrantProblems (user: { moderator?: boolean, affiliation
   return problems
 }
 
+/**
+ * Room security is a room control too: skipping the lobby or password (token_lobby_bypass,
+ * token_security_ondemand) or creating/removing them (context.room) needs the moderator grant (§2).
+ */
+export function roomSecurityGrantProblems (context: GrantedRequest['context'], grants: Grants): FieldProblem[] {
+  if (grants.moderator || !context) return []
+  const message = 'changes or bypasses room security, which needs the moderator grant'
+  const fields: Array<[string, unknown]> = [
+    ['context.user.lobby_bypass', context.user?.lobby_bypass === true],
+    ['context.user.security_bypass', context.user?.security_bypass === true],
+    ['context.room.security_bypass', context.room?.security_bypass === true],
+    ['context.room.lobby', context.room?.lobby !== undefined],
+    ['context.room.password', context.room?.password !== undefined]
+  ]
+  return fields.filter(([, outside]) => outside).map(([path]) => ({ path, message }))
+}
+
 export function featureGrantProblems (features: FeatureFlags | undefined, grants: Grants): FieldProblem[] {
   if (!features || grants.features.includes('*')) return []
   return KNOWN_FEATURES
@@ -94,7 +117,23 @@ export function grantProblems (request: GrantedRequest, grants: Grants): FieldPr
     roomGrantProblem(request.room, grants),
     tenantGrantProblem(request.tenant, grants),
     ...moderatorGrantProblems(request.context?.user, grants),
+    ...roomSecurityGrantProblems(request.context, grants),
     ...featureGrantProblems(request.context?.features, grants),
     ttlGrantProblem(request.ttl, grants)
   ].filter((problem): problem is FieldProblem => problem !== undefined)
+}
+
+/**
+ * The features a token carries. Without `context.features` Jitsi gives moderators every feature
+ * (jitsi-tokens.md §1.5), and docker makes every token user owner, so a client that is not granted
+ * every feature always sends the list: whatever is not listed is then denied. Only
+ * `live-translation-subscribe` is denied solely by an explicit false, so it is written out.
+ */
+export function grantedFeatures (features: FeatureFlags | undefined, grants: Grants): FeatureFlags | undefined {
+  if (grants.features.includes('*')) return features
+  const listed: FeatureFlags = { ...features }
+  if (listed['live-translation-subscribe'] === undefined && !grants.features.includes('live-translation-subscribe')) {
+    listed['live-translation-subscribe'] = false
+  }
+  return listed
 }

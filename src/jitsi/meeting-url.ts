@@ -12,6 +12,17 @@ export interface MeetingOverrides {
 }
 
 /**
+ * Before JSON-parsing a value the client turns ‘ ’ into ' and “ ” into ", and the first `\&` into `&`
+ * (parseURLParams.ts), which would break or change the JSON; as \u escapes they arrive intact.
+ */
+const REWRITTEN_BY_CLIENT = /[\u2018\u2019\u201c\u201d&]/g
+
+function hashValue (value: unknown): string {
+  const json = JSON.stringify(value).replace(REWRITTEN_BY_CLIENT, char => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  return encodeURIComponent(json)
+}
+
+/**
  * Hash overrides: every value is JSON, so strings carry quotes (`%22Alice%22`); the client
  * JSON-parses them and silently drops what does not parse.
  */
@@ -19,7 +30,7 @@ export function hashOverrides (overrides: MeetingOverrides = {}): string {
   const params: string[] = []
   for (const prefix of ['config', 'userInfo'] as const) {
     for (const [key, value] of Object.entries(overrides[prefix] ?? {})) {
-      params.push(`${prefix}.${key}=${encodeURIComponent(JSON.stringify(value))}`)
+      params.push(`${prefix}.${key}=${hashValue(value)}`)
     }
   }
   return params.length > 0 ? `#${params.join('&')}` : ''

@@ -7,11 +7,17 @@
 export const STRIPPED_ROOM_CHARACTERS = ':?#[]@!$&\'()*+,;=></"'
 
 const STRIPPED = new RegExp(`[${STRIPPED_ROOM_CHARACTERS.replace(/[\\\]^-]/g, '\\$&')}]`, 'u')
-// The client also drops whitespace other than a plain encoded space, and control characters break XMPP.
+// Control characters survive percent-encoding but are invisible or mangled wherever a room name is shown.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u
 
 export const WILDCARD_ROOM = '*'
+
+/**
+ * Prosody's nodeprep refuses an XMPP localpart of 1024 bytes or more (util-src/encodings.c), and a
+ * tenant room's node is `[tenant]room` with a tenant of up to 63 characters: 1023 - 65.
+ */
+export const MAX_ROOM_NODE_LENGTH = 958
 
 /** Why a room name cannot be used in a meeting URL, or undefined when it can. */
 export function roomNameProblem (room: string): string | undefined {
@@ -25,6 +31,12 @@ export function roomNameProblem (room: string): string | undefined {
   }
   if (CONTROL.test(room)) return 'must not contain control characters'
   if (!room.isWellFormed()) return 'must be well-formed Unicode'
+  const node = backendSafeRoomName(room)
+  // Only U+FF07 turns into ' (by NFKC), which encodeURIComponent keeps and XMPP forbids in a localpart.
+  if (node.includes("'")) return 'must not contain "＇": Jitsi normalises it to \', which XMPP does not allow in a room address'
+  if (node.length > MAX_ROOM_NODE_LENGTH) {
+    return `is too long once encoded: Jitsi's room address would be ${node.length} characters, XMPP allows ${MAX_ROOM_NODE_LENGTH}`
+  }
   return undefined
 }
 

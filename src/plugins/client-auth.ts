@@ -10,12 +10,16 @@ import { findByApiKey, hashApiKey } from '../clients/api-keys.js'
 import { readClientsFile, type Client } from '../clients/clients-file.js'
 import { FULL_GRANTS, type Grants } from '../clients/grants.js'
 import { ProblemError } from '../problems.js'
+import { isIdpToken } from '../oidc/bearer-kind.js'
+import type { IdpIdentity } from '../oidc/identity.js'
 
 export interface Caller {
   /** Client id, written on every audit line. */
   id: string
   kind: 'api-key' | 'oidc'
   grants: Grants
+  /** OIDC callers: the person from the identity-provider token (plugins/oidc-auth.ts). */
+  identity?: IdpIdentity
 }
 
 export interface ClientRegistry {
@@ -75,6 +79,16 @@ export default fp(async function clientAuth (fastify, opts: { config: Config }) 
     const apiKey = bearerToken(request.headers.authorization)
     if (apiKey === undefined) {
       throw unauthorized('missing_credentials', 'Send an API key as "Authorization: Bearer <key>".', false)
+    }
+    // A JWT is an identity-provider token (plugins/oidc-auth.ts); API keys (jts_…) never contain a dot.
+    if (fastify.oidc && isIdpToken(apiKey)) {
+      const outcome = await fastify.oidc.authenticate(apiKey)
+      if ('reason' in outcome) {
+        await authFailures(request)
+        throw unauthorized(outcome.reason, outcome.detail, true)
+      }
+      request.caller = outcome
+      return
     }
     const client = findByApiKey(apiKey, clients)
     if (!client) {

@@ -35,12 +35,12 @@ const BY_CODE: Record<string, Omit<Classified, 'detail'> & { detail: string }> =
   FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, reason: 'invalid_body', detail: 'The body is not valid JSON.' }
 }
 
-function classify (error: FastifyError | ProblemError): Classified {
+function classify (error: FastifyError | ProblemError, body: unknown): Classified {
   if (error instanceof ProblemError) {
     return { status: error.statusCode, reason: error.reason, detail: error.message, errors: error.errors, headers: error.headers }
   }
   if (error.validation) {
-    return { status: 400, reason: 'invalid_request', detail: 'The request has invalid fields; see errors.', errors: validationProblems(error.validation) }
+    return { status: 400, reason: 'invalid_request', detail: 'The request has invalid fields; see errors.', errors: validationProblems(error.validation, body) }
   }
   const known = error.code ? BY_CODE[error.code] : undefined
   if (known) return known
@@ -64,7 +64,7 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, class
 
 export default fp(async function errorHandler (fastify) {
   fastify.setErrorHandler(function (error: FastifyError | ProblemError, request, reply) {
-    const classified = classify(error)
+    const classified = classify(error, request.body)
     if (classified.status >= 500) request.log.error({ err: error, requestId: request.id }, 'request failed')
     // Rate-limit and other plugin errors may carry headers (Retry-After) already set on the reply.
     return sendProblem(request, reply, classified)

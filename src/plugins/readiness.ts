@@ -4,8 +4,14 @@ import fp from 'fastify-plugin'
 export interface Readiness {
   ready: boolean
   reason: string
+  /** True from the first shutdown signal on (src/shutdown.ts); never reset. */
+  shuttingDown: boolean
   notReady: (reason: string) => void
+  /** Not ready for good: the process is going away. */
+  shutDown: () => void
 }
+
+export const SHUTTING_DOWN = 'shutting down'
 
 declare module 'fastify' {
   interface FastifyInstance { readiness: Readiness }
@@ -15,9 +21,14 @@ export default fp(async function readiness (fastify) {
   const state: Readiness = {
     ready: false,
     reason: 'starting',
+    shuttingDown: false,
     notReady (reason) {
       state.ready = false
       state.reason = reason
+    },
+    shutDown () {
+      state.shuttingDown = true
+      state.notReady(SHUTTING_DOWN)
     }
   }
   fastify.decorate('readiness', state)
@@ -25,5 +36,12 @@ export default fp(async function readiness (fastify) {
     state.ready = true
     state.reason = 'ready'
   })
-  fastify.addHook('preClose', async () => state.notReady('shutting down'))
+  fastify.addHook('preClose', async () => state.shutDown())
+  // While shutting down, answers carry Connection: close: keep-alive clients reconnect (through the load
+  // balancer, to another instance) and a request in flight at close() does not leave an idle socket that
+  // holds the server open for the keep-alive timeout.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (state.shuttingDown) reply.header('connection', 'close')
+    done(null, payload)
+  })
 }, { name: 'readiness' })

@@ -1,28 +1,107 @@
 /**
- * Signs claim sets. HS* goes through @fastify/jwt with its signer built once at registration
- * (passing options per call would build a new fast-jwt signer every time). The header is
- * {alg, typ: "JWT"} as Prosody requires (jitsi-tokens.md §0 rules 1–2).
+ * Signs claim sets; the header is {alg, typ: "JWT"} (+ kid for RS*) as Prosody requires
+ * (jitsi-tokens.md §0 rules 1–3).
+ * - HS* goes through @fastify/jwt with its signer built once at registration (passing options per
+ *   call would build a new fast-jwt signer every time).
+ * - RS* signs with the active key of a key ring on libuv's thread pool (keys/rs-sign.ts), so the
+ *   event loop stays free; `keys.reload()` (SIGHUP) swaps the keys without a restart.
+ * Without a key that can sign, /health/ready says why and POST /tokens answers 503.
  */
 import fp from 'fastify-plugin'
 import fastifyJwt from '@fastify/jwt'
+import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
-import type { SigningAlgorithm } from '../jitsi/algorithms.js'
+import { isRsaAlgorithm, type SigningAlgorithm } from '../jitsi/algorithms.js'
+import { KeyRing, summary } from '../keys/key-ring.js'
+import { emptyKeySet, type KeySet } from '../keys/key-set.js'
+import { loadKeySet } from '../keys/key-source.js'
+import { signJwt } from '../keys/rs-sign.js'
+import { ProblemError } from '../problems.js'
 
 export interface Signer {
   algorithm: SigningAlgorithm
+  /** The kid new tokens carry (RS*); undefined for HS*. Changes when a reload switches the active key. */
+  readonly kid?: string
   sign: (claims: object) => Promise<string>
 }
 
+export interface SigningKeys {
+  /** The active key and every published one (none for HS*). */
+  readonly current: KeySet
+  /** Reads the keys again and logs the outcome; on failure keeps the current keys. True when reloaded. */
+  reload: () => boolean
+}
+
 declare module 'fastify' {
-  interface FastifyInstance { signer: Signer }
+  interface FastifyInstance {
+    signer: Signer
+    keys: SigningKeys
+  }
+}
+
+function keyRing (config: Config): KeyRing {
+  const { algorithm, keys, jaasAppId } = config.jwt
+  if (!isRsaAlgorithm(algorithm)) return new KeyRing(undefined, emptyKeySet())
+  if (!keys) throw new Error(`no signing key for ${algorithm}`)
+  return new KeyRing(() => loadKeySet(keys.source, { algorithm, jaasAppId }), keys.initial)
+}
+
+/** Not ready while no key can sign; ready again once a reload brings one (unless something else said not ready). */
+function followReadiness (fastify: FastifyInstance, ring: KeyRing) {
+  let reported: string | undefined
+  return () => {
+    const { problem } = ring.current
+    if (problem) {
+      fastify.readiness.notReady(problem)
+      reported = problem
+    } else if (reported !== undefined && fastify.readiness.reason === reported) {
+      fastify.readiness.ready = true
+      fastify.readiness.reason = 'ready'
+      reported = undefined
+    }
+  }
 }
 
 export default fp(async function signer (fastify, opts: { config: Config }) {
   const { algorithm, secret } = opts.config.jwt
-  if (secret === undefined) throw new Error(`no signing key for ${algorithm}`)
-  await fastify.register(fastifyJwt, { secret, sign: { algorithm } })
-  fastify.decorate('signer', {
-    algorithm,
-    sign: async (claims: object) => fastify.jwt.sign(claims)
+  const ring = keyRing(opts.config)
+  const syncReadiness = followReadiness(fastify, ring)
+
+  if (isRsaAlgorithm(algorithm)) {
+    fastify.decorate('signer', {
+      algorithm,
+      get kid () { return ring.current.active?.kid },
+      sign: async (claims: object) => {
+        const { active, problem } = ring.current
+        if (!active) throw new ProblemError(503, 'no_signing_key', `No key can sign tokens: ${problem}.`)
+        return signJwt(claims, active)
+      }
+    })
+  } else {
+    if (secret === undefined) throw new Error(`no signing key for ${algorithm}`)
+    await fastify.register(fastifyJwt, { secret, sign: { algorithm } })
+    fastify.decorate('signer', {
+      algorithm,
+      kid: undefined,
+      sign: async (claims: object) => fastify.jwt.sign(claims)
+    })
+  }
+
+  fastify.decorate('keys', {
+    get current () { return ring.current },
+    reload () {
+      let reloaded = true
+      try {
+        const { activeKid, kids } = ring.reload()
+        fastify.log.info({ event: 'keys.reloaded', activeKid, kids }, 'signing keys reloaded')
+      } catch (error) {
+        fastify.log.error({ event: 'keys.reload_failed', err: error, ...summary(ring.current) }, 'signing keys not reloaded; keeping the previous keys')
+        reloaded = false
+      }
+      syncReadiness()
+      return reloaded
+    }
   })
-}, { name: 'signer' })
+  // After readiness's own onReady hook, which marks the service ready.
+  fastify.addHook('onReady', async () => syncReadiness())
+}, { name: 'signer', dependencies: ['readiness'] })

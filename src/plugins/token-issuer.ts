@@ -6,7 +6,9 @@ import fp from 'fastify-plugin'
 import { randomUUID } from 'node:crypto'
 import type { Config } from '../config.js'
 import { buildClaims, type IssuerSettings, type JitsiClaims, type TokenInput } from '../jitsi/claims.js'
+import { jaasIssuerSettings, jaasRequestProblems, jaasTokenInput } from '../jitsi/jaas.js'
 import { meetingUrl, type MeetingOverrides } from '../jitsi/meeting-url.js'
+import { invalidFields } from '../problems.js'
 
 export interface IssuedToken {
   token: string
@@ -25,6 +27,7 @@ declare module 'fastify' {
 }
 
 export function issuerSettings (config: Config): IssuerSettings {
+  if (config.jwt.jaasAppId) return jaasIssuerSettings(config.jwt.jaasAppId, config.jwt.nbfSkew)
   return {
     issuer: config.jwt.appId,
     audience: config.jwt.audience,
@@ -37,8 +40,14 @@ export function issuerSettings (config: Config): IssuerSettings {
 export default fp(async function tokenIssuer (fastify, opts: { config: Config }) {
   const settings = issuerSettings(opts.config)
   const { publicUrl } = opts.config
+  const { jaasAppId } = opts.config.jwt
   fastify.decorate('tokenIssuer', {
     async issue (input, meeting) {
+      if (jaasAppId) {
+        const problems = jaasRequestProblems(input, jaasAppId)
+        if (problems.length > 0) throw invalidFields(problems)
+        input = jaasTokenInput(input, jaasAppId)
+      }
       const claims = buildClaims(input, settings, Date.now(), randomUUID())
       const token = await fastify.signer.sign(claims)
       return {

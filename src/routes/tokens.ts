@@ -4,11 +4,11 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../config.js'
-import { grantProblems } from '../clients/grants.js'
-import { tokenRequestProblems } from '../jitsi/token-request-rules.js'
-import { invalidFields, outsideGrant } from '../problems.js'
+import { grantedFeatures, grantProblems } from '../clients/grants.js'
+import { withIdentity } from '../oidc/identity-merge.js'
+import { outsideGrant } from '../problems.js'
 import { ProblemSchema } from '../schemas/problem.js'
-import { TokenRequestSchema } from '../schemas/token-request.js'
+import { tokenRequestSchema } from '../schemas/token-request.js'
 import { TokenResponseSchema } from '../schemas/token-response.js'
 
 const tokens: FastifyPluginAsyncTypebox<{ config: Config }> = async (fastify, opts) => {
@@ -28,7 +28,7 @@ const tokens: FastifyPluginAsyncTypebox<{ config: Config }> = async (fastify, op
       description: 'Signs a JWT that Prosody accepts for the named room and returns it with a ready-to-open meeting link.',
       tags: ['tokens'],
       security: [{ apiKey: [] }],
-      body: TokenRequestSchema,
+      body: tokenRequestSchema(jwt.maxTtl),
       response: {
         201: TokenResponseSchema,
         400: ProblemSchema,
@@ -40,16 +40,16 @@ const tokens: FastifyPluginAsyncTypebox<{ config: Config }> = async (fastify, op
       }
     }
   }, async (request, reply) => {
-    const body = request.body
+    // Frontend (OIDC) callers: the person comes from their identity-provider token, not the body.
+    const body = withIdentity(request.body, request.caller!.identity)
     const grants = request.caller!.grants
     // Without an explicit ttl, the default never exceeds what the client is granted.
     const ttl = body.ttl ?? Math.min(jwt.ttl, grants.maxTtl ?? jwt.ttl)
-    const problems = tokenRequestProblems({ room: body.room, ttl }, { defaultTtl: jwt.ttl, maxTtl: jwt.maxTtl })
-    if (problems.length > 0) throw invalidFields(problems)
     const outside = grantProblems({ ...body, ttl }, grants)
     if (outside.length > 0) throw outsideGrant(outside)
 
-    const issued = await fastify.tokenIssuer.issue({ ...body, ttl }, body.meeting)
+    const context = { ...body.context, features: grantedFeatures(body.context?.features, grants) }
+    const issued = await fastify.tokenIssuer.issue({ ...body, ttl, context }, body.meeting)
     request.issued = { claims: issued.claims, algorithm: fastify.signer.algorithm, tenant: body.tenant }
     return reply.code(201).send({ token: issued.token, url: issued.url, room: issued.room, expiresAt: issued.expiresAt })
   })

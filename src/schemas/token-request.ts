@@ -36,10 +36,22 @@ export const FeaturesSchema = Type.Object(
   { additionalProperties: false, description: 'Only known feature names. Sending features denies every feature not listed.' }
 )
 
-export const TokenRequestSchema = Type.Object({
-  room: Type.String({ minLength: 1, maxLength: 200, description: 'Room name as people see it, or "*" with a wildcard grant', examples: ['Daily Standup'] }),
+/** A request as a backend sends it: the body the API docs (/docs) offer under "Try it out". */
+const EXAMPLE = {
+  room: 'Daily Standup',
+  ttl: 3600,
+  context: {
+    user: { id: 'u-42', name: 'Alice', email: 'alice@example.org', moderator: true },
+    features: { recording: true, 'screen-sharing': true }
+  },
+  meeting: { config: { 'prejoinConfig.enabled': false } }
+}
+
+/** The request schema; `maxTtl` is JWT_MAX_TTL, so a too-long ttl is reported with every other bad field. */
+export const tokenRequestSchema = (maxTtl: number) => Type.Object({
+  room: Type.String({ minLength: 1, maxLength: 200, format: 'jitsi-room', description: 'Room name as people see it, or "*" with a wildcard grant. Characters the web client strips from URLs are refused.', examples: ['Daily Standup'] }),
   tenant: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,63}$', description: 'Tenant (https://host/<tenant>/<room>); letters, digits, _ and - (no dots)' })),
-  ttl: Type.Optional(Type.Integer({ minimum: 1, description: 'Lifetime in seconds (default JWT_TTL, at most JWT_MAX_TTL)' })),
+  ttl: Type.Optional(Type.Integer({ minimum: 1, maximum: maxTtl, description: 'Lifetime in seconds (default JWT_TTL, at most JWT_MAX_TTL)' })),
   context: Type.Optional(Type.Object({
     user: Type.Optional(UserSchema),
     room: Type.Optional(RoomOptionsSchema),
@@ -47,14 +59,17 @@ export const TokenRequestSchema = Type.Object({
     group: Type.Optional(text(256))
   }, { additionalProperties: false })),
   meeting: Type.Optional(Type.Object({
-    config: Type.Optional(Type.Record(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_.]{0,99}$' }), Type.Unknown(), {
-      maxProperties: 32, description: 'Jitsi config overrides for the link hash, e.g. {"prejoinConfig.enabled": false}'
+    // propertyNames, not a pattern-keyed Record: that only emits patternProperties, which lets any other key through.
+    config: Type.Optional(Type.Record(Type.String(), Type.Unknown(), {
+      propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_.]{0,99}$' },
+      maxProperties: 32,
+      description: 'Jitsi config overrides for the link hash, e.g. {"prejoinConfig.enabled": false}'
     })),
     userInfo: Type.Optional(Type.Object({
       displayName: Type.Optional(text(256)),
       email: Type.Optional(text(320))
     }, { additionalProperties: false }))
   }, { additionalProperties: false }))
-}, { additionalProperties: false, $id: 'TokenRequest' })
+}, { additionalProperties: false, $id: 'TokenRequest', examples: [EXAMPLE] })
 
-export type TokenRequest = Static<typeof TokenRequestSchema>
+export type TokenRequest = Static<ReturnType<typeof tokenRequestSchema>>

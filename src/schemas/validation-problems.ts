@@ -1,11 +1,14 @@
 /** Turns Ajv's errors into one problem entry per bad field, named by its dotted path. */
 import type { FieldProblem } from './problem.js'
+import { formatProblem } from './formats.js'
 
 interface AjvError {
   keyword: string
   instancePath: string
   message?: string
   params: Record<string, unknown>
+  /** Set on the errors of a propertyNames subschema: the key that failed it. */
+  propertyName?: string
 }
 
 function dotted (instancePath: string, child?: unknown): string {
@@ -14,8 +17,19 @@ function dotted (instancePath: string, child?: unknown): string {
   return parts.join('.') || '(body)'
 }
 
-function describe (error: AjvError): { path: string, message: string } {
+/** The value at a JSON pointer, to explain a custom format failure. */
+function valueAt (data: unknown, instancePath: string): unknown {
+  let value = data
+  for (const part of instancePath.split('/').slice(1)) {
+    value = value !== null && typeof value === 'object' && Object.hasOwn(value, part) ? (value as Record<string, unknown>)[part] : undefined
+  }
+  return value
+}
+
+function describe (error: AjvError, data: unknown): { path: string, message: string } {
   const { keyword, params, instancePath } = error
+  // A key that fails propertyNames: Ajv reports the subschema's error (pattern…) on the parent object.
+  if (error.propertyName !== undefined) return { path: dotted(instancePath, error.propertyName), message: 'is not an allowed key' }
   switch (keyword) {
     case 'required':
       return { path: dotted(instancePath, params.missingProperty), message: 'is required' }
@@ -26,6 +40,10 @@ function describe (error: AjvError): { path: string, message: string } {
       }
     case 'enum':
       return { path: dotted(instancePath), message: `must be one of ${(params.allowedValues as unknown[]).map(v => JSON.stringify(v)).join(', ')}` }
+    case 'maximum':
+      return { path: dotted(instancePath), message: `must be at most ${String(params.limit)}` }
+    case 'format':
+      return { path: dotted(instancePath), message: formatProblem(String(params.format), valueAt(data, instancePath)) ?? error.message ?? 'is invalid' }
     case 'propertyNames':
       return { path: dotted(instancePath, params.propertyName), message: 'is not an allowed key' }
     default:
@@ -33,11 +51,11 @@ function describe (error: AjvError): { path: string, message: string } {
   }
 }
 
-export function validationProblems (errors: readonly AjvError[]): FieldProblem[] {
+export function validationProblems (errors: readonly AjvError[], data?: unknown): FieldProblem[] {
   const byPath = new Map<string, string>()
   for (const error of errors) {
-    const { path, message } = describe(error)
-    // propertyNames reports the key twice (the pattern, then the wrapper); keep the first message per field.
+    const { path, message } = describe(error, data)
+    // propertyNames reports a key twice (its subschema's error, then the wrapper); keep the first message per field.
     if (!byPath.has(path)) byPath.set(path, message)
   }
   return [...byPath].map(([path, message]) => ({ path, message }))

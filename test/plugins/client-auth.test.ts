@@ -15,7 +15,7 @@ t.test('no token without a valid key: 401 with WWW-Authenticate', async t => {
     [bearer('jts_not-a-key'), 'Bearer realm="jitsi-token-service", error="invalid_token"', 'invalid_credentials'],
     [bearer(keys.a + 'x'), 'Bearer realm="jitsi-token-service", error="invalid_token"', 'invalid_credentials']
   ]
-  for (const [headers, challenge, reason] of cases) {
+  for (const [headers, challenge] of cases) {
     const res = await app.inject({ method: 'POST', url: '/tokens', headers, payload: room })
     t.equal(res.statusCode, 401, JSON.stringify(headers))
     t.equal(res.headers['www-authenticate'], challenge)

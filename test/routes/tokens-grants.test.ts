@@ -76,3 +76,24 @@ t.test('feature grants: * allows all, disabling is always allowed', async t => {
   t.equal((await post(app, 'root', { room: 'r', context: { features: { recording: true, transcription: 'true' } } })).statusCode, 201)
   t.equal((await post(app, 'plain', { room: 'lobby', context: { features: { recording: false, transcription: 'false' } } })).statusCode, 201)
 })
+
+t.test('a client without every feature always sends the feature list, so Jitsi cannot fall back to all features', async t => {
+  const { app } = await build(t, config)
+  const plain = decodeJwt((await post(app, 'plain', { room: 'lobby' })).json().token).payload
+  t.same(plain.context.features, { 'live-translation-subscribe': 'false' }, 'present, so unlisted features are denied')
+  const lms = decodeJwt((await post(app, 'lms', { room: 'course-1', tenant: 'acme', context: { features: { 'screen-sharing': true } } })).json().token).payload
+  t.same(lms.context.features, { 'screen-sharing': 'true', 'live-translation-subscribe': 'false' })
+  const root = decodeJwt((await post(app, 'root', { room: 'x' })).json().token).payload
+  t.notOk('features' in root.context, 'a client granted every feature may leave the choice to Jitsi')
+})
+
+t.test('bypassing or changing room security needs the moderator grant', async t => {
+  const { app } = await build(t, config)
+  const asked = { room: 'course-1', tenant: 'acme', context: { user: { lobby_bypass: true, security_bypass: true }, room: { lobby: false, password: '' } } }
+  const refused = await post(app, 'lms', asked)
+  t.equal(refused.statusCode, 403)
+  t.same(refused.json().errors.map((e: { path: string }) => e.path), ['context.user.lobby_bypass', 'context.user.security_bypass', 'context.room.lobby', 'context.room.password'])
+  t.equal((await post(app, 'lms', { room: 'course-1', tenant: 'acme', context: { user: { lobby_bypass: false }, room: { security_bypass: false } } })).statusCode, 201, 'false asks for nothing')
+  t.equal((await post(app, 'lms', { room: 'course-1', tenant: 'acme', context: { room: { security_bypass: true } } })).statusCode, 403)
+  t.equal((await post(app, 'root', { ...asked, tenant: 'acme' })).statusCode, 201)
+})

@@ -29,8 +29,8 @@ export interface LocalIdp {
   fetches: { discovery: number, jwks: number }
   /** Answer every request with this status instead (an outage). */
   failWith?: number
-  /** Serve this issuer in the discovery document instead of the real one. */
-  discoveryIssuer?: string
+  /** Serve this as the discovery document instead of the real one (a string is sent as is). */
+  discovery?: unknown
   /** New key, published alone: tokens signed with the old one no longer verify. */
   rotate: (alg?: string) => Promise<SigningKey>
   /** A signed token for `sub` user-1, valid for 5 minutes; `claims` override (undefined removes). */
@@ -43,12 +43,12 @@ export interface LocalIdp {
 export async function startLocalIdp (t: { teardown: (fn: () => unknown) => void }, alg = 'RS256'): Promise<LocalIdp> {
   const server: Server = createServer((request, response) => {
     const send = (status: number, body: unknown) => {
-      response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+      response.writeHead(status, { 'content-type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body))
     }
     if (idp.failWith) return send(idp.failWith, { error: 'unavailable' })
     if (request.url === '/realms/test/.well-known/openid-configuration') {
       idp.fetches.discovery++
-      return send(200, { issuer: idp.discoveryIssuer ?? idp.issuer, jwks_uri: idp.jwksUrl, id_token_signing_alg_values_supported: [alg] })
+      return send(200, idp.discovery ?? { issuer: idp.issuer, jwks_uri: idp.jwksUrl, id_token_signing_alg_values_supported: [alg] })
     }
     if (request.url === '/realms/test/protocol/openid-connect/certs') {
       idp.fetches.jwks++

@@ -29,7 +29,9 @@ function cleanEnv (): Record<string, string | undefined> {
 }
 
 export function spawnServer (env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  // The same TypeScript loader as this test process (tap's under tap), so coverage maps the same way.
+  const loader = process.execArgv.some(arg => arg.includes('typescript') || arg.includes('tsx')) ? process.execArgv : ['--import', 'tsx']
+  const child = spawn(process.execPath, [...loader, 'src/server.ts'], {
     cwd: root,
     env: { ...cleanEnv(), HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe']

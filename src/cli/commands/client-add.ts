@@ -3,7 +3,7 @@
  */
 import { parseArgs } from 'node:util'
 import { generateApiKey, hashApiKey } from '../../clients/api-keys.js'
-import { ClientSchema } from '../../clients/clients-file.js'
+import { ClientSchema, explainClientError } from '../../clients/clients-file.js'
 import { Value } from '@sinclair/typebox/value'
 import type { Command } from '../command.js'
 
@@ -45,7 +45,7 @@ const clientAdd: Command = {
     }
     const error = Value.Errors(ClientSchema, entry).First()
     if (error) {
-      io.err.write(`Invalid client: ${error.path.slice(1).replace(/\//g, '.')} ${error.message}\n`)
+      io.err.write(`Invalid client: ${error.path.slice(1).replace(/\//g, '.')} ${explainClientError(error)}\n`)
       return 2
     }
     io.err.write(`API key for "${entry.id}" (shown only now; store it in the client's secret store):\n`)

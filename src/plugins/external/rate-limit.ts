@@ -1,15 +1,58 @@
 /**
  * @fastify/rate-limit, registered without a global limit: POST /tokens opts in per client
- * (see routes/tokens.ts) and authentication failures are counted per IP (plugins/client-auth.ts).
+ * (routes/tokens.ts) and authentication failures are counted per IP (plugins/client-auth.ts).
+ * With RATE_LIMIT_REDIS_URL a fleet shares one budget through Redis. If Redis goes away, tokens keep
+ * being issued (skipOnError: availability of the join path beats the limit), the outage is logged once
+ * and shown by `rateLimitStore.shared`; ioredis reconnects and sharing resumes by itself.
  */
 import fp from 'fastify-plugin'
 import rateLimit from '@fastify/rate-limit'
+import { Redis } from 'ioredis'
 import type { Config } from '../../config.js'
 
+export interface RateLimitStore {
+  /** 'local' without Redis; 'shared' while Redis answers; 'unavailable' while it does not. */
+  readonly state: 'local' | 'shared' | 'unavailable'
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { rateLimitStore: RateLimitStore }
+}
+
 export default fp(async function rateLimits (fastify, opts: { config: Config }) {
+  const { max, window, redisUrl } = opts.config.rateLimit
+  let redis: Redis | undefined
+  let state: RateLimitStore['state'] = 'local'
+  if (redisUrl) {
+    state = 'unavailable'
+    redis = new Redis(redisUrl, {
+      // Fail fast while disconnected instead of queueing: a request must never wait for Redis.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      connectTimeout: 1000,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000)
+    })
+    redis.on('ready', () => {
+      state = 'shared'
+      fastify.log.info({ event: 'rate_limit.shared' }, 'rate limits are shared through Redis')
+    })
+    // ioredis repeats errors on every retry: say it once, when sharing stops.
+    const lost = () => {
+      if (state !== 'shared') return
+      state = 'unavailable'
+      fastify.log.warn({ event: 'rate_limit.unshared' }, 'Redis is unreachable: rate limits are not enforced until it returns')
+    }
+    redis.on('error', lost)
+    redis.on('close', lost)
+    fastify.addHook('onClose', async () => { redis?.disconnect() })
+  }
+  fastify.decorate('rateLimitStore', { get state () { return state } })
   await fastify.register(rateLimit, {
     global: false,
-    max: opts.config.rateLimit.max,
-    timeWindow: opts.config.rateLimit.window
+    max,
+    timeWindow: window,
+    redis,
+    nameSpace: 'jitsi-token-service:',
+    skipOnError: true
   })
 })

@@ -1,0 +1,104 @@
+/**
+ * Where a POST /tokens spends its CPU: runs the built service (HS256, production config) under
+ * `node --cpu-prof`, loads it like npm run bench does, and summarises the profile: self time by
+ * package, the hottest functions, and the inclusive time of each function of ours (dist/ = src/).
+ *
+ *   npm run build && node --import tsx bench/profile.ts   (PROFILE_SECONDS, default 15)
+ */
+import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { fire } from './load.js'
+import { startServer } from './processes.js'
+import { DIST_DIR, REQUEST_BODY } from './scenarios.js'
+import { benchSetup, serviceEnv } from './service-setup.js'
+
+interface ProfileNode {
+  id: number
+  callFrame: { functionName: string, url: string, lineNumber: number }
+  children?: number[]
+}
+interface CpuProfile { nodes: ProfileNode[], samples: number[], timeDeltas: number[], endTime: number, startTime: number }
+
+const SECONDS = Number(process.env.PROFILE_SECONDS ?? 15)
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
+
+/** The package a frame belongs to ("ours" for the service's own code), or a V8 pseudo-frame. */
+function owner (url: string, functionName: string): string {
+  if (!url) return functionName.startsWith('(') ? functionName : '(native)'
+  if (url.startsWith('node:')) return 'node core'
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
+  if (pkg) return pkg[1]!
+  if (url.includes('/dist/')) return 'ours'
+  return url
+}
+
+const frame = (n: ProfileNode) => {
+  const { url } = n.callFrame
+  const file = url.includes('/node_modules/') ? url.slice(url.lastIndexOf('/node_modules/') + 1) : url.replace(/^.*\/dist\//, 'dist/')
+  return `${n.callFrame.functionName || '(anonymous)'} ${file}:${n.callFrame.lineNumber + 1}`
+}
+
+function percent (count: number, total: number) {
+  return `${(100 * count / total).toFixed(1).padStart(5)}%`
+}
+
+/** Only the samples of the measured round (its last SECONDS + 1 s): not start-up, JIT warm-up or shutdown. */
+function measuredSamples (profile: CpuProfile): number[] {
+  const from = profile.endTime - (SECONDS + 1) * 1e6
+  let at = profile.startTime
+  return profile.samples.filter((_, i) => (at += profile.timeDeltas[i]!) >= from)
+}
+
+function summarise (profile: CpuProfile) {
+  const samples = measuredSamples(profile)
+  const byId = new Map(profile.nodes.map(n => [n.id, n]))
+  const parent = new Map<number, number>()
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+  const busy = samples.filter(id => byId.get(id)!.callFrame.functionName !== '(idle)')
+  const self = new Map<string, number>()
+  const packages = new Map<string, number>()
+  const inclusiveOurs = new Map<string, number>()
+  for (const id of busy) {
+    const n = byId.get(id)!
+    self.set(frame(n), (self.get(frame(n)) ?? 0) + 1)
+    const pkg = owner(n.callFrame.url, n.callFrame.functionName)
+    packages.set(pkg, (packages.get(pkg) ?? 0) + 1)
+    const seen = new Set<string>()
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const a = byId.get(at)!
+      if (owner(a.callFrame.url, a.callFrame.functionName) === 'ours') seen.add(frame(a))
+    }
+    for (const f of seen) inclusiveOurs.set(f, (inclusiveOurs.get(f) ?? 0) + 1)
+  }
+  const top = (map: Map<string, number>, count: number) =>
+    [...map].sort((a, b) => b[1] - a[1]).slice(0, count).map(([name, n]) => `  ${percent(n, busy.length)}  ${name}`).join('\n')
+  const idle = samples.length - busy.length
+  return [
+    `${samples.length} samples, ${percent(idle, samples.length).trim()} idle; percentages below are of the ${busy.length} busy samples`,
+    '', 'self time by package:', top(packages, 15),
+    '', 'hottest functions (self time):', top(self, 25),
+    '', 'our functions (inclusive time: the function and everything it calls; a hook that calls done()',
+    'also "calls" the rest of the request, e.g. an onSend hook includes writing the answer):', top(inclusiveOurs, 20)
+  ].join('\n')
+}
+
+async function main () {
+  const setup = benchSetup()
+  const dir = join(setup.dir, 'profile')
+  const server = await startServer('service HS256 (profiled)', ['--cpu-prof', '--cpu-prof-interval', '250', '--cpu-prof-dir', dir, join(DIST_DIR, 'server.js')], serviceEnv(setup, 'HS256'))
+  try {
+    const target = { url: server.url, body: REQUEST_BODY, headers: { 'content-type': 'application/json', authorization: `Bearer ${setup.apiKey}` } }
+    await fire(target, CONNECTIONS, 3)
+    const round = await fire(target, CONNECTIONS, SECONDS)
+    process.stderr.write(`${Math.round(round.totalCompletedRequests / round.duration)} req/s under the profiler, ${round.non2xx} non-2xx\n`)
+  } finally {
+    await server.stop()
+  }
+  const file = readdirSync(dir).find(name => name.endsWith('.cpuprofile'))
+  if (!file) throw new Error('the service wrote no CPU profile (did it exit cleanly?)')
+  process.stdout.write(summarise(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile) + '\n')
+  if (process.env.PROFILE_KEEP) process.stderr.write(`profile kept: ${join(dir, file)}\n`)
+  else rmSync(setup.dir, { recursive: true, force: true })
+}
+
+await main()

@@ -1,0 +1,105 @@
+/**
+ * npm run bench: the service against a bare baseline and a typical peer, in one run on 127.0.0.1.
+ * Servers are measured in short interleaved rounds (the order rotates each round) so machine drift
+ * hits all alike; prints the table and the targets of issue 7 and writes bench/results.json.
+ *
+ * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION seconds per round (6), BENCH_WARMUP (2),
+ * BENCH_CONNECTIONS (50).
+ */
+import { rmSync, readFileSync, writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { fire, summarize, type Round } from './load.js'
+import { cpuSeconds, memoryMb } from './processes.js'
+import { jwtParts } from './probe.js'
+import { LABELS, startScenarios, type Scenario } from './scenarios.js'
+import { benchSetup } from './service-setup.js'
+import { signingLimits } from './signing.js'
+import { evaluateTargets, serverTable, signingTable, targetsReport, type ServerResult, type Servers } from './targets.js'
+
+const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
+const ROUNDS = setting('BENCH_ROUNDS', 3)
+const DURATION = setting('BENCH_DURATION', 6)
+const WARMUP = setting('BENCH_WARMUP', 2)
+const CONNECTIONS = setting('BENCH_CONNECTIONS', 50)
+const RESULTS = new URL('./results.json', import.meta.url)
+
+const say = (line: string) => process.stderr.write(line + '\n')
+
+function machine () {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8')
+  return {
+    nproc: availableParallelism(),
+    cpu: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`
+  }
+}
+
+interface Measured { rounds: Round[], cpu: number, memory: ReturnType<typeof memoryMb> }
+
+async function measure (running: Scenario[]): Promise<Record<string, Measured>> {
+  const measured: Record<string, Measured> = {}
+  for (const { name, target } of running) {
+    say(`warm-up ${LABELS[name]} (${WARMUP}s)`)
+    await fire(target, CONNECTIONS, WARMUP)
+    measured[name] = { rounds: [], cpu: 0, memory: {} }
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = running.map((_, i) => running[(i + round) % running.length]!)
+    for (const { name, server, target } of order) {
+      const m = measured[name]!
+      const cpuBefore = cpuSeconds(server.pid) ?? NaN
+      const result = await fire(target, CONNECTIONS, DURATION)
+      m.cpu += (cpuSeconds(server.pid) ?? NaN) - cpuBefore
+      m.memory = memoryMb(server.pid)
+      m.rounds.push(result)
+      say(`round ${round + 1}/${ROUNDS} ${LABELS[name]}: ${Math.round(result.totalCompletedRequests / result.duration)} req/s`)
+    }
+  }
+  return measured
+}
+
+async function main () {
+  const started = Date.now()
+  const setup = benchSetup()
+  const running: Scenario[] = []
+  try {
+    const { hs256Token, rs256Skipped } = await startScenarios(setup, running)
+    if (rs256Skipped) say(`service RS256: skipped – ${rs256Skipped}`)
+    say('in-process signing limits…')
+    const signing = await signingLimits(jwtParts(hs256Token).signingInput, setup.secret, setup.privateKeyPem)
+    const measured = await measure(running)
+
+    const servers: Servers = {}
+    for (const { name, target } of running) {
+      const m = measured[name]!
+      const summary = summarize(m.rounds, target.url, CONNECTIONS)
+      const result: ServerResult = { label: LABELS[name], ...summary, rssMb: m.memory.rss, peakRssMb: m.memory.peak }
+      if (Number.isFinite(m.cpu) && summary.requests > 0) result.cpuUsPerRequest = m.cpu * 1e6 / summary.requests
+      servers[name] = result
+    }
+    const targets = evaluateTargets(servers, signing)
+    const info = machine()
+    const header = `${new Date().toISOString()} · ${info.nproc} × ${info.cpu} · Node ${info.node} · ` +
+      `${CONNECTIONS} connections, ${ROUNDS} interleaved rounds × ${DURATION}s per server`
+    process.stdout.write([header, '', serverTable(servers), '', signingTable(signing), '', targetsReport(targets), ''].join('\n'))
+    if (rs256Skipped) process.stdout.write(`service RS256 skipped: ${rs256Skipped}\n`)
+
+    writeFileSync(RESULTS, JSON.stringify({
+      date: new Date().toISOString(),
+      machine: info,
+      settings: { connections: CONNECTIONS, rounds: ROUNDS, secondsPerRound: DURATION, warmupSeconds: WARMUP },
+      servers,
+      signing,
+      targets,
+      rs256Skipped,
+      wallSeconds: Math.round((Date.now() - started) / 1000)
+    }, null, 2) + '\n')
+    say(`wrote bench/results.json (${Math.round((Date.now() - started) / 1000)}s)`)
+  } finally {
+    await Promise.all(running.map(({ server }) => server.stop()))
+    rmSync(setup.dir, { recursive: true, force: true })
+  }
+}
+
+await main()

@@ -1,0 +1,68 @@
+/**
+ * What the web client's validateJwt reports after a failed connection (jitsi-tokens.md §3.5) and
+ * where the moderator flag must sit (§1.7, §6). Prosody accepts a token that fails these, so they
+ * are hints: they never make a token invalid.
+ */
+import { MEET_FEATURES, PROSODY_ONLY_FEATURES } from '../features.js'
+import { hint, pass, show, type CheckResult } from './check.js'
+
+const JAAS_PREFIX = 'vpaas-magic-cookie'
+const FEATURE_VALUES: unknown[] = [true, false, 'true', 'false']
+
+function objectAt (value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined
+}
+
+export function contextCheck (payload: Record<string, unknown>): CheckResult {
+  if (objectAt(payload.context)) return pass('context', 'context is present.')
+  return hint('context', 'There is no context object: Prosody accepts the token, but the web client reports "context not found" when a connection fails, nobody gets a name or avatar from it, and modules that require context reject it. Add context.user (id, name).')
+}
+
+export function featuresCheck (payload: Record<string, unknown>): CheckResult {
+  const features = objectAt(objectAt(payload.context)?.features)
+  if (!features) return pass('features', 'There is no context.features: moderators get the default permissions (recording, livestreaming, …).')
+  const problems: string[] = []
+  for (const [name, value] of Object.entries(features)) {
+    if ((PROSODY_ONLY_FEATURES as readonly string[]).includes(name)) {
+      problems.push(`${show(name)} is read by Prosody but unknown to the web client, which lists it as "Invalid feature" (harmless)`)
+    } else if (!(MEET_FEATURES as readonly string[]).includes(name)) {
+      problems.push(`${show(name)} is not a Jitsi feature (the web client shows "Invalid feature: ${name}"), so nothing reads it`)
+    } else if (!FEATURE_VALUES.includes(value)) {
+      problems.push(`${show(name)} is ${show(value)}, which the web client reports as an invalid value and Jitsi reads as "not allowed"`)
+    }
+  }
+  if (problems.length === 0) return pass('features', `context.features uses known names and true/false values; every feature not listed (${Object.keys(features).length} listed) is denied, even to moderators.`)
+  return hint('features', `In context.features, ${problems.join('; ')}. Use the names Jitsi knows with true/false or "true"/"false".`)
+}
+
+export function moderatorCheck (payload: Record<string, unknown>): CheckResult {
+  const user = objectAt(objectAt(payload.context)?.user)
+  const moderator = user?.moderator
+  if (moderator === undefined) {
+    if (payload.moderator !== undefined) {
+      return hint('moderator', `moderator is at the top level (${show(payload.moderator)}), where Jitsi's token_affiliation does not look; put it in context.user.moderator.`)
+    }
+    return pass('moderator', 'context.user.moderator is not set: the user joins as a member where token_affiliation is loaded.')
+  }
+  if (!FEATURE_VALUES.includes(moderator)) {
+    return hint('moderator', `context.user.moderator is ${show(moderator)}; token_affiliation only understands true or "true", so this user will not be moderator. Send a boolean.`)
+  }
+  return pass('moderator', `context.user.moderator is ${show(moderator)}; it takes effect only with token_affiliation loaded and jicofo's authentication and auto-owner off (otherwise every token user is moderator).`)
+}
+
+/** JaaS (8x8) rules the web client checks when sub starts with vpaas-magic-cookie (functions.ts L149–174). */
+export function jaasCheck (header: Record<string, unknown>, payload: Record<string, unknown>): CheckResult {
+  const { sub, aud, iss } = payload
+  if (typeof sub !== 'string' || !sub.startsWith(JAAS_PREFIX)) {
+    return pass('jaas', `Not a JaaS token (sub does not start with ${JAAS_PREFIX}-), so 8x8's rules do not apply.`)
+  }
+  const { kid } = header
+  const problems: string[] = []
+  if (typeof kid !== 'string' || kid === '') problems.push('the header has no kid (it must be "<AppID>/<key id>")')
+  else if (kid.substring(0, kid.indexOf('/')) !== sub) problems.push(`kid ${show(kid)} does not start with sub ${show(sub)} followed by "/"`)
+  if (aud !== 'jitsi') problems.push(`aud is ${show(aud)}, not "jitsi"`)
+  if (iss !== 'chat') problems.push(`iss is ${show(iss)}, not "chat"`)
+  if (!objectAt(payload.context)?.features) problems.push('context.features is missing')
+  if (problems.length === 0) return pass('jaas', 'A JaaS token with kid "<AppID>/…", aud "jitsi", iss "chat" and context.features, as 8x8 requires.')
+  return hint('jaas', `This is a JaaS token (sub ${show(sub)}), but ${problems.join(', ')}; 8x8 rejects it and the web client reports it. See the 8x8 JaaS JWT documentation.`)
+}

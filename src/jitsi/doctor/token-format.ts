@@ -1,0 +1,79 @@
+/**
+ * Is it a JWT at all? Parsed the way luajwtjitsi parses it (parse_token, L59–92): split on "." (and
+ * "\"), empty pieces dropped, exactly three segments, base64url JSON header and body.
+ */
+import { STEP, pass, reject, type CheckResult } from './check.js'
+
+export interface DecodedJwt {
+  header: Record<string, unknown>
+  payload: Record<string, unknown>
+  /** `header.payload` as signed. */
+  signingInput: string
+  signature: Buffer
+}
+
+export type Parsed =
+  | { ok: true, jwt: DecodedJwt, check: CheckResult }
+  | { ok: false, check: CheckResult }
+
+/** basexx.from_url64: "=" is ignored, anything else outside the base64url alphabet fails. */
+export function fromBase64Url (text: string): Buffer | undefined {
+  const stripped = text.replaceAll('=', '')
+  return /^[A-Za-z0-9_-]*$/.test(stripped) ? Buffer.from(stripped, 'base64url') : undefined
+}
+
+/** JSON in a base64url segment; undefined when either step fails. */
+export function decodeJsonSegment (segment: string): { value: unknown } | undefined {
+  const bytes = fromBase64Url(segment)
+  if (bytes === undefined) return undefined
+  try {
+    return { value: JSON.parse(bytes.toString('utf8')) }
+  } catch {
+    return undefined
+  }
+}
+
+/** Lua indexes arrays and strings without error (every key is nil); other non-objects are not a JWT. */
+function asClaims (value: unknown): Record<string, unknown> | undefined {
+  if (typeof value === 'string' || Array.isArray(value)) return {}
+  if (typeof value === 'object' && value !== null) return value as Record<string, unknown>
+  return undefined
+}
+
+/** What the person most likely pasted instead of a token. */
+function pastingHint (token: string): string {
+  if (/^bearer\s/i.test(token)) return ' Remove the "Bearer " prefix: send the token alone.'
+  if (/[?&#]jwt=/.test(token)) return ' This looks like a meeting URL: pass the token after jwt= instead (the CLI accepts the URL itself).'
+  if (/\s/.test(token)) return ' It contains spaces or line breaks: copy the token again as one line.'
+  if (/^["'].*["']$/s.test(token)) return ' Remove the quotes around it.'
+  return ' Copy the whole token again; a link that was cut off at an & or # loses part of it (jitsi-tokens.md §6 "token required").'
+}
+
+export function parseToken (token: string): Parsed {
+  const fail = (message: string, detail: string): Parsed =>
+    ({ ok: false, check: reject('token', STEP.parse, message, detail + pastingHint(token)) })
+  const segments = token.split(/[.\\]/).filter(segment => segment.length > 0)
+  if (segments.length !== 3) {
+    return fail('Invalid token', `This is not a JWT: it has ${segments.length} part${segments.length === 1 ? '' : 's'} separated by dots where a JWT has three (header.payload.signature), so Prosody answers "Invalid token".`)
+  }
+  const [headerPart, payloadPart, signaturePart] = segments as [string, string, string]
+  const header = decodeJsonSegment(headerPart)
+  const headerClaims = header && asClaims(header.value)
+  if (!headerClaims) {
+    return fail('Invalid header', 'The first part is not a base64url-encoded JSON object, so it is not a JWT header and Prosody answers "Invalid header".')
+  }
+  const payload = decodeJsonSegment(payloadPart)
+  const payloadClaims = payload && asClaims(payload.value)
+  if (!payloadClaims) {
+    return fail('Invalid body', 'The second part is not a base64url-encoded JSON object, so it is not a JWT payload and Prosody answers "Invalid body".')
+  }
+  const signature = fromBase64Url(signaturePart)
+  if (signature === undefined) {
+    return fail('Invalid signature', 'The third part is not base64url, so it cannot be a signature and Prosody answers "Invalid signature".')
+  }
+  return {
+    ok: true,
+    jwt: { header: headerClaims, payload: payloadClaims, signingInput: `${headerPart}.${payloadPart}`, signature },
+    check: pass('token', 'The token is a JWT: a JSON header, a JSON payload and a signature, separated by dots.')
+  }
+}

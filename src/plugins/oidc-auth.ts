@@ -1,0 +1,55 @@
+/**
+ * Frontend callers: `Authorization: Bearer <identity-provider JWT>` verified against OIDC_ISSUER and
+ * turned into a caller with the OIDC grant and the person's identity. plugins/client-auth.ts sends
+ * JWT-shaped bearers here, counts refusals toward its per-IP failure limit and answers them 401.
+ */
+import fp from 'fastify-plugin'
+import type { Config } from '../config.js'
+import type { Caller } from './client-auth.js'
+import { ProblemError } from '../problems.js'
+import { idpIdentity } from '../oidc/identity.js'
+import { createIdpVerifier, type Rejection } from '../oidc/verifier.js'
+
+export interface OidcAuthenticator {
+  /** The caller for a valid token, or why it is refused; throws a 503 problem when the IdP's keys cannot be fetched. */
+  authenticate: (token: string) => Promise<Caller | Rejection>
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** null when OIDC_ISSUER is not set. */
+    oidc: OidcAuthenticator | null
+  }
+}
+
+const NO_SUBJECT: Rejection = { reason: 'idp_token_claims', detail: 'The identity-provider token names no user (sub).' }
+
+export default fp(async function oidcAuth (fastify, opts: { config: Config }) {
+  const oidc = opts.config.oidc
+  if (!oidc) {
+    fastify.decorate('oidc', null)
+    return
+  }
+  const verify = createIdpVerifier(oidc)
+  // Built once: moderator rights come only from the IdP's claim (OIDC_MODERATOR_CLAIM).
+  const memberGrants = Object.freeze({ ...oidc.grants, moderator: false })
+  const moderatorGrants = Object.freeze({ ...oidc.grants, moderator: true })
+
+  fastify.decorate<OidcAuthenticator>('oidc', {
+    async authenticate (token) {
+      let verification
+      try {
+        verification = await verify(token)
+      } catch (error) {
+        const unavailable = new ProblemError(503, 'idp_unavailable', 'The identity provider\'s keys could not be fetched to check the token; try again later.')
+        // Logged by the error handler (5xx): the operator needs the IdP's answer, the caller does not.
+        unavailable.cause = error
+        throw unavailable
+      }
+      if ('rejected' in verification) return verification.rejected
+      const identity = idpIdentity(verification.claims, oidc.moderator)
+      if (!identity) return NO_SUBJECT
+      return { id: `oidc:${identity.id}`, kind: 'oidc', grants: identity.moderator ? moderatorGrants : memberGrants, identity }
+    }
+  })
+}, { name: 'oidc-auth' })

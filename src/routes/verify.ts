@@ -1,0 +1,58 @@
+/**
+ * POST /tokens/verify: the token doctor. Says whether Prosody would accept a token (ours or anyone's)
+ * for a room, and why not, check by check. A token that is not even a JWT is a diagnosis (200,
+ * valid: false), not a 400; only a body of the wrong shape is refused.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Config } from '../config.js'
+import { withOverrides } from '../jitsi/doctor/deployment.js'
+import { diagnose } from '../jitsi/doctor/diagnose.js'
+import { serviceDeployment, serviceKeys } from '../jitsi/doctor/service-defaults.js'
+import { roomNameProblem } from '../jitsi/room-name.js'
+import { invalidFields } from '../problems.js'
+import { ProblemSchema } from '../schemas/problem.js'
+import { TokenVerifyRequestSchema, TokenVerifyResponseSchema } from '../schemas/token-verify.js'
+
+const verify: FastifyPluginAsyncTypebox<{ config: Config }> = async (fastify, opts) => {
+  const { config } = opts
+  const deployment = serviceDeployment(config)
+  const published = () => fastify.keys.current.published
+
+  fastify.post('/tokens/verify', {
+    onRequest: fastify.authenticate,
+    config: {
+      // Per client, like POST /tokens; authenticate (onRequest) has run before preParsing.
+      rateLimit: {
+        hook: 'preParsing',
+        keyGenerator: (request) => `client:${request.caller!.id}`
+      }
+    },
+    schema: {
+      summary: 'Explain whether Jitsi accepts a token',
+      description: 'Runs the checks Prosody runs, in its order, then the web client\'s hints, for any token and the room it should open. Nothing is issued or stored.',
+      tags: ['tokens'],
+      security: [{ apiKey: [] }],
+      body: TokenVerifyRequestSchema,
+      response: {
+        200: TokenVerifyResponseSchema,
+        400: ProblemSchema,
+        401: ProblemSchema,
+        413: ProblemSchema,
+        415: ProblemSchema,
+        429: ProblemSchema
+      }
+    }
+  }, async (request) => {
+    const { token, room, tenant, prosody = {} } = request.body
+    const problem = room === undefined ? undefined : roomNameProblem(room)
+    if (problem) throw invalidFields([{ path: 'room', message: problem }])
+    const { secret, publicKeyPem, ...overrides } = prosody
+    const keys = serviceKeys(config, published, {
+      secret: secret === undefined ? undefined : { key: secret, from: 'the supplied prosody.secret' },
+      publicKey: publicKeyPem === undefined ? undefined : { key: publicKeyPem, from: 'the supplied prosody.publicKeyPem' }
+    })
+    return diagnose({ token, room, tenant }, withOverrides(deployment, overrides), keys)
+  })
+}
+
+export default verify

@@ -1,0 +1,43 @@
+/**
+ * The web client's validateJwt hints (jitsi-tokens.md §3.5) and the moderator flag's place: failing,
+ * but never blocking, and the referee agrees Prosody accepts these tokens.
+ */
+import t from 'tap'
+import { contextCheck, featuresCheck, jaasCheck, moderatorCheck } from '../../../src/jitsi/doctor/client-hints.js'
+import { HS_HEADER, ROOM, check, claims, diagnoseAgreeing, hs } from './fixtures.js'
+
+t.test('no context: a hint, and Prosody still accepts the token', async t => {
+  const diagnosis = diagnoseAgreeing(t, { token: hs(HS_HEADER, claims({ context: undefined })), ...ROOM })
+  t.equal(diagnosis.valid, true)
+  t.match(check(diagnosis, 'context'), { ok: false, blocking: false, detail: /"context not found"/ })
+  t.match(contextCheck({ context: [] }), { ok: false })
+})
+
+t.test('features: unknown names, Prosody-only names and values the client calls invalid', async t => {
+  const diagnosis = diagnoseAgreeing(t, { token: hs(HS_HEADER, claims({ context: { features: { token_bypass: true, 'name-readonly': true, recording: '' } } })), ...ROOM })
+  t.equal(diagnosis.valid, true)
+  const { detail } = check(diagnosis, 'features')
+  t.match(detail, /"token_bypass" is not a Jitsi feature \(the web client shows "Invalid feature: token_bypass"\)/)
+  t.match(detail, /"name-readonly" is read by Prosody but unknown to the web client.*harmless/)
+  t.match(detail, /"recording" is "", which the web client reports as an invalid value/)
+  t.match(featuresCheck({ context: { features: { recording: true, livestreaming: 'false' } } }), { ok: true, detail: /\(2 listed\) is denied/ })
+})
+
+t.test('moderator: where and how it is written', async t => {
+  const topLevel = diagnoseAgreeing(t, { token: hs(HS_HEADER, claims({ moderator: true, context: { user: { name: 'A' } } })), ...ROOM })
+  t.match(check(topLevel, 'moderator'), { ok: false, blocking: false, detail: /at the top level \(true\).*context.user.moderator/ })
+  t.match(moderatorCheck({ context: { user: { moderator: 'yes' } } }), { ok: false, detail: /is "yes"; token_affiliation only understands true or "true"/ })
+  t.match(moderatorCheck({ context: { user: { moderator: 'true' } } }), { ok: true, detail: /jicofo's authentication and auto-owner off/ })
+  t.match(moderatorCheck({}), { ok: true, detail: /joins as a member/ })
+})
+
+t.test('JaaS tokens: kid, aud, iss and features as 8x8 requires them', async t => {
+  const appId = 'vpaas-magic-cookie-0123abcd'
+  const jaas = { aud: 'jitsi', iss: 'chat', sub: appId, context: { features: {} } }
+  t.match(jaasCheck({ kid: `${appId}/key1` }, jaas), { ok: true })
+  t.match(jaasCheck({}, jaas), { ok: false, detail: /the header has no kid \(it must be "<AppID>\/<key id>"\)/ })
+  t.match(jaasCheck({ kid: 'key1' }, jaas), { ok: false, detail: /kid "key1" does not start with sub "vpaas-magic-cookie-0123abcd" followed by "\/"/ })
+  t.match(jaasCheck({ kid: `${appId}/k` }, { sub: appId, aud: 'jaas', iss: appId }).detail,
+    /aud is "jaas", not "jitsi", iss is "vpaas-magic-cookie-0123abcd", not "chat", context.features is missing; 8x8 rejects it/)
+  t.match(jaasCheck({}, { sub: 42 }), { ok: true, detail: /Not a JaaS token/ })
+})
