@@ -1,7 +1,8 @@
 /**
  * npm run bench: the service against a bare baseline and a typical peer, in one run on 127.0.0.1.
- * Servers are measured in short interleaved rounds (the order rotates each round) so machine drift
- * hits all alike; prints the table and the targets of issue 7 and writes bench/results.json.
+ * Servers are measured in short interleaved rounds (the order rotates each round), each round also
+ * measuring the in-process signing limits, so machine drift hits all alike; prints the table and the
+ * targets of issue 7 and writes bench/results.json.
  *
  * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION seconds per round (6), BENCH_WARMUP (2),
  * BENCH_CONNECTIONS (50).
@@ -14,13 +15,15 @@ import { jwtParts } from './probe.js'
 import { LABELS, startScenarios, type Scenario } from './scenarios.js'
 import { benchSetup } from './service-setup.js'
 import { signingLimits } from './signing.js'
-import { evaluateTargets, serverTable, signingTable, targetsReport, type ServerResult, type Servers } from './targets.js'
+import { evaluateTargets, meanSigningLimits, serverTable, signingTable, targetsReport, type ServerResult, type Servers, type SigningLimits } from './targets.js'
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
 const ROUNDS = setting('BENCH_ROUNDS', 3)
 const DURATION = setting('BENCH_DURATION', 6)
 const WARMUP = setting('BENCH_WARMUP', 2)
 const CONNECTIONS = setting('BENCH_CONNECTIONS', 50)
+/** Per round, per algorithm: one thread, then every core. */
+const SIGNING_MS = 800
 const RESULTS = new URL('./results.json', import.meta.url)
 
 const say = (line: string) => process.stderr.write(line + '\n')
@@ -37,8 +40,10 @@ function machine () {
 
 interface Measured { rounds: Round[], cpu: number, memory: ReturnType<typeof memoryMb> }
 
-async function measure (running: Scenario[]): Promise<Record<string, Measured>> {
+/** Each round measures every server and the in-process signing limits, so drift hits them alike. */
+async function measure (running: Scenario[], signing: () => Promise<SigningLimits>) {
   const measured: Record<string, Measured> = {}
+  const signingRounds: SigningLimits[] = []
   for (const { name, target } of running) {
     say(`warm-up ${LABELS[name]} (${WARMUP}s)`)
     await fire(target, CONNECTIONS, WARMUP)
@@ -46,6 +51,9 @@ async function measure (running: Scenario[]): Promise<Record<string, Measured>> 
   }
   for (let round = 0; round < ROUNDS; round++) {
     const order = running.map((_, i) => running[(i + round) % running.length]!)
+    const limits = await signing()
+    signingRounds.push(limits)
+    say(`round ${round + 1}/${ROUNDS} signing: HS256 ${Math.round(limits.hs256.oneThread)}/s, RSA-2048 ${Math.round(limits.rs256.oneThread)}/s on one thread`)
     for (const { name, server, target } of order) {
       const m = measured[name]!
       const cpuBefore = cpuSeconds(server.pid) ?? NaN
@@ -56,7 +64,7 @@ async function measure (running: Scenario[]): Promise<Record<string, Measured>> 
       say(`round ${round + 1}/${ROUNDS} ${LABELS[name]}: ${Math.round(result.totalCompletedRequests / result.duration)} req/s`)
     }
   }
-  return measured
+  return { measured, signing: meanSigningLimits(signingRounds) }
 }
 
 async function main () {
@@ -66,9 +74,8 @@ async function main () {
   try {
     const { hs256Token, rs256Skipped } = await startScenarios(setup, running)
     if (rs256Skipped) say(`service RS256: skipped – ${rs256Skipped}`)
-    say('in-process signing limits…')
-    const signing = await signingLimits(jwtParts(hs256Token).signingInput, setup.secret, setup.privateKeyPem)
-    const measured = await measure(running)
+    const input = jwtParts(hs256Token).signingInput
+    const { measured, signing } = await measure(running, () => signingLimits(input, setup.secret, setup.privateKeyPem, SIGNING_MS))
 
     const servers: Servers = {}
     for (const { name, target } of running) {

@@ -48,6 +48,16 @@ export interface SigningLimits {
 
 export type Servers = Partial<Record<ServerName, ServerResult>>
 
+/** The mean of the rounds' measurements (each round measures for the same time). */
+export function meanSigningLimits (rounds: SigningLimits[]): SigningLimits {
+  const mean = (pick: (l: SigningLimits) => SigningRate): SigningRate => ({
+    oneThread: rounds.reduce((sum, l) => sum + pick(l).oneThread, 0) / rounds.length,
+    allCores: rounds.reduce((sum, l) => sum + pick(l).allCores, 0) / rounds.length,
+    threads: pick(rounds[0]!).threads
+  })
+  return { hs256: mean(l => l.hs256), rs256: mean(l => l.rs256) }
+}
+
 export interface TargetCheck {
   name: string
   target: string

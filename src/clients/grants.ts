@@ -127,12 +127,13 @@ export function grantProblems (request: GrantedRequest, grants: Grants): FieldPr
  * The features a token carries. Without `context.features` Jitsi gives moderators every feature
  * (jitsi-tokens.md §1.5), and docker makes every token user owner, so a client that is not granted
  * every feature always sends the list: whatever is not listed is then denied. Only
- * `live-translation-subscribe` is denied solely by an explicit false, so it is written out.
+ * `live-translation-subscribe` is denied solely by an explicit false, so it is written out for Prosody
+ * (JaaS does not know that name, and its client flags unknown feature names).
  */
-export function grantedFeatures (features: FeatureFlags | undefined, grants: Grants): FeatureFlags | undefined {
+export function grantedFeatures (features: FeatureFlags | undefined, grants: Grants, profile: 'jitsi' | 'jaas' = 'jitsi'): FeatureFlags | undefined {
   if (grants.features.includes('*')) return features
   const listed: FeatureFlags = { ...features }
-  if (listed['live-translation-subscribe'] === undefined && !grants.features.includes('live-translation-subscribe')) {
+  if (profile === 'jitsi' && listed['live-translation-subscribe'] === undefined && !grants.features.includes('live-translation-subscribe')) {
     listed['live-translation-subscribe'] = false
   }
   return listed

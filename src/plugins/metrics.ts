@@ -72,11 +72,13 @@ export default fp(async function metrics (fastify, opts: { config: Config }) {
     registers: [registry]
   })
 
-  fastify.addHook('onResponse', async (request, reply) => {
-    if (request.routeOptions.config.audit !== true) return
-    if (request.issued) issued.inc({ client: request.caller!.id, alg: request.issued.algorithm })
-    // Every other answer on an audit route went through sendProblem, which sets request.refusal.
-    else refused.inc({ reason: request.refusal!.reason, status: reply.statusCode })
+  fastify.addHook('onResponse', (request, reply, done) => {
+    if (request.routeOptions.config.audit === true) {
+      if (request.issued) issued.inc({ client: request.caller!.id, alg: request.issued.algorithm })
+      // Every other answer on an audit route went through sendProblem, which sets request.refusal.
+      else refused.inc({ reason: request.refusal!.reason, status: reply.statusCode })
+    }
+    done()
   })
 
   const token = opts.config.metricsToken

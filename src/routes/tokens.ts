@@ -48,7 +48,7 @@ const tokens: FastifyPluginAsyncTypebox<{ config: Config }> = async (fastify, op
     const outside = grantProblems({ ...body, ttl }, grants)
     if (outside.length > 0) throw outsideGrant(outside)
 
-    const context = { ...body.context, features: grantedFeatures(body.context?.features, grants) }
+    const context = { ...body.context, features: grantedFeatures(body.context?.features, grants, jwt.profile) }
     const issued = await fastify.tokenIssuer.issue({ ...body, ttl, context }, body.meeting)
     request.issued = { claims: issued.claims, algorithm: fastify.signer.algorithm, tenant: body.tenant }
     return reply.code(201).send({ token: issued.token, url: issued.url, room: issued.room, expiresAt: issued.expiresAt })

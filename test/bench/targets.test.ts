@@ -1,5 +1,5 @@
 import t from 'tap'
-import { evaluateTargets, ratio, serverTable, signingTable, targetsReport, TARGETS, type ServerResult, type Servers, type SigningLimits } from '../../bench/targets.js'
+import { evaluateTargets, meanSigningLimits, ratio, serverTable, signingTable, targetsReport, TARGETS, type ServerResult, type Servers, type SigningLimits } from '../../bench/targets.js'
 
 const server = (label: string, requestsPerSecond: number, extra: Partial<ServerResult> = {}): ServerResult => ({
   label, requestsPerSecond, p50: 4, p99: 12, requests: requestsPerSecond * 21, errors: 0, non2xx: 0, rssMb: 80, peakRssMb: 85, cpuUsPerRequest: 150, ...extra
@@ -85,4 +85,15 @@ t.test('the signing table shows one thread and all cores for both algorithms', a
   const table = signingTable(signing)
   t.match(table, /HS256 \(HMAC-SHA256\)\s+400000\s+780000\s+2/)
   t.match(table, /RS256 \(RSA-2048\)\s+1300\s+2500\s+2/)
+})
+
+t.test('signing limits measured in several rounds are averaged', async t => {
+  const slower: SigningLimits = {
+    hs256: { oneThread: 200_000, allCores: 380_000, threads: 2 },
+    rs256: { oneThread: 1100, allCores: 2100, threads: 2 }
+  }
+  t.same(meanSigningLimits([signing, slower]), {
+    hs256: { oneThread: 300_000, allCores: 580_000, threads: 2 },
+    rs256: { oneThread: 1200, allCores: 2300, threads: 2 }
+  })
 })

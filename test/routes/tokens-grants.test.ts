@@ -97,3 +97,19 @@ t.test('bypassing or changing room security needs the moderator grant', async t 
   t.equal((await post(app, 'lms', { room: 'course-1', tenant: 'acme', context: { room: { security_bypass: true } } })).statusCode, 403)
   t.equal((await post(app, 'root', { ...asked, tenant: 'acme' })).statusCode, 201)
 })
+
+t.test('with the JaaS profile a restricted client lists its features without Prosody-only names', async t => {
+  const { rsaKey, keyFile } = await import('../keys/fixtures.js')
+  const jaas = testConfig({
+    CLIENTS_FILE: file,
+    JWT_PROFILE: 'jaas',
+    JAAS_APP_ID: 'vpaas-magic-cookie-0123456789abcdef0123456789abcdef',
+    JWT_PRIVATE_KEY_FILE: keyFile(rsaKey().pem),
+    JWT_KID: 'abc123',
+    JWT_APP_SECRET: undefined
+  })
+  const { app } = await build(t, jaas)
+  const res = await post(app, 'plain', { room: 'lobby' })
+  t.equal(res.statusCode, 201, res.body)
+  t.same(decodeJwt(res.json().token).payload.context.features, {}, 'present and empty: every feature denied')
+})

@@ -1,13 +1,16 @@
 /**
  * Graceful shutdown of the real server process: SIGTERM in the middle of a burst of POST /tokens loses
  * no request, /health/ready turns 503 at once, a request in flight when the listener closes still
- * completes, and the process exits 0 with one audit line per token issued.
+ * completes, and the process exits 0 with one audit line per token issued. SIGHUP reloads instead.
  */
+import { writeFileSync } from 'node:fs'
 import { Agent, request, type RequestOptions } from 'node:http'
 import { connect, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
-import { startDevelopmentServer } from '../support/server-process.js'
+import { FULL_GRANTS } from '../../src/clients/grants.js'
+import { tempDir, writeClientsFile } from '../helper.js'
+import { listeningOrigin, spawnServer, startDevelopmentServer } from '../support/server-process.js'
 
 interface Answer { status: number, body: string, connection?: string }
 
@@ -127,12 +130,25 @@ t.test('a second signal while draining exits at once', async t => {
   t.match(server.logs().find(line => line.event === 'shutdown.forced'), { signal: 'SIGINT' })
 })
 
-t.test('SIGHUP does not stop the service', async t => {
-  const { server, origin } = await startDevelopmentServer({ SHUTDOWN_DRAIN: '0' })
+t.test('SIGHUP reloads the clients file without stopping; a broken file keeps the previous clients', async t => {
+  const dir = tempDir()
+  const first = writeClientsFile([{ id: 'lms', grants: FULL_GRANTS }], dir)
+  const server = spawnServer({ CLIENTS_FILE: first.file, SHUTDOWN_DRAIN: '0', LOG_LEVEL: 'info' })
   t.teardown(() => { server.child.kill('SIGKILL') })
+  const origin = await listeningOrigin(server)
+
+  writeFileSync(first.file, '{"clients": [')
   server.child.kill('SIGHUP')
-  await sleep(200)
-  t.equal((await send(origin, { path: '/health/ready' })).status, 200)
+  await server.waitForStdout(/"event":"clients.reload_failed"/)
+  t.equal((await postToken(origin, first.keys.lms!, 'still lms', false)).status, 201, 'the previous clients still work')
+
+  const second = writeClientsFile([{ id: 'crm', grants: FULL_GRANTS }], dir)
+  server.child.kill('SIGHUP')
+  await server.waitForStdout(/"event":"clients.reloaded"/)
+  t.equal((await postToken(origin, second.keys.crm!, 'crm now', false)).status, 201, 'the new client works')
+  t.equal((await postToken(origin, first.keys.lms!, 'lms gone', false)).status, 401, 'the removed client is refused')
+  t.equal((await send(origin, { path: '/health/ready' })).status, 200, 'still ready')
+
   server.child.kill('SIGTERM')
   t.equal((await server.exited).code, 0)
 })

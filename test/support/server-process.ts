@@ -84,3 +84,9 @@ export async function startDevelopmentServer (env: Record<string, string> = {}):
   const [, apiKey] = await server.waitForStdout(/Authorization: Bearer (jts_[\w-]+)/)
   return { server, origin: origin!, apiKey: apiKey! }
 }
+
+/** The address from Fastify's "Server listening at" line (needs LOG_LEVEL info or lower). */
+export async function listeningOrigin (server: ServerProcess): Promise<string> {
+  const [, origin] = await server.waitForStdout(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/)
+  return origin!
+}
