@@ -11,6 +11,8 @@ import type { JitsiClaims } from '../jitsi/claims.js'
 export interface AuditRecord {
   claims: JitsiClaims
   algorithm: string
+  /** The signing key's id (RS*), so a rotation can be followed in the audit log. */
+  kid?: string
   tenant?: string
 }
 
@@ -38,6 +40,7 @@ function issuedLine (request: FastifyRequest, reply: FastifyReply, record: Audit
     features: claims.context.features,
     exp: claims.exp,
     alg: record.algorithm,
+    kid: record.kid,
     status: reply.statusCode,
     responseTime: Math.round(reply.elapsedTime * 100) / 100
   }

@@ -53,6 +53,7 @@ t.test('publish, activate, retire: old tokens keep verifying, new ones carry the
   t.equal(app.signer.kid, '2026b')
   const fresh = (await mint(app, config.developmentApiKey)).json().token
   t.equal(decodeJwt(fresh).header.kid, '2026b')
+  t.match(logs.filter(line => line.event === 'token.issued').at(-1), { kid: '2026b', alg: 'RS256' }, 'the audit line names the signing key')
   t.ok(await verifiesViaAsap(app, old), 'a token signed before the switch still verifies at its kid\'s path')
   t.ok(await verifiesViaAsap(app, fresh))
   const jwks = createLocalJWKSet((await app.inject({ url: '/.well-known/jwks.json' })).json())
