@@ -91,18 +91,28 @@ export interface MixResult {
   total: number
 }
 
+export interface MixLoad {
+  /** Per kind. */
+  connections: number
+  /** Run for this long; the requests in flight at the end are answered but not counted here. */
+  seconds?: number
+  /** Or stop after exactly this many answers per kind (at least `connections`): nothing is cut off. */
+  amount?: number
+}
+
 /**
  * Fires every kind at once, each from its own autocannon instance and connections: the server closes
- * the connection after a 413 (it does not read the oversized body), and autocannon then loses track
- * of which answer belongs to which request in a shared sequence, so each kind gets its own.
+ * the connection after a 413 or unreadable JSON (it does not read the rest of the body), and autocannon
+ * then loses track of which answer belongs to which request in a shared sequence, so each kind gets its own.
  */
-export async function runMix (url: string, kinds: SoakKind[], connectionsPerKind: number, seconds: number): Promise<MixResult> {
+export async function runMix (url: string, kinds: SoakKind[], load: MixLoad): Promise<MixResult> {
   const results = await Promise.all(kinds.map(({ request: { path, ...request } }) => autocannon({
     // autocannon takes the path from the URL, not from a `path` option.
     url: url + path,
     ...request,
-    connections: connectionsPerKind,
-    duration: seconds,
+    connections: load.connections,
+    duration: load.seconds,
+    amount: load.amount,
     timeout: 10
   })))
   const measured = kinds.map((kind, i) => {

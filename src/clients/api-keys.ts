@@ -1,5 +1,5 @@
 /** API keys: random, shown once, stored only as SHA-256, compared in constant time. */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto'
 
 /** Prefix so a leaked key is recognisable (secret scanners, logs) and never mistaken for a JWT. */
 export const API_KEY_PREFIX = 'jts_'
@@ -9,7 +9,8 @@ export function generateApiKey (): string {
 }
 
 export function hashApiKey (apiKey: string): Buffer {
-  return createHash('sha256').update(apiKey, 'utf8').digest()
+  // crypto.hash: one call, no Hash object per request.
+  return hash('sha256', apiKey, 'buffer')
 }
 
 /**
