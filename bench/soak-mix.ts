@@ -111,8 +111,7 @@ export async function runMix (url: string, kinds: SoakKind[], load: MixLoad): Pr
     url: url + path,
     ...request,
     connections: load.connections,
-    duration: load.seconds,
-    amount: load.amount,
+    ...(load.amount === undefined ? { duration: load.seconds } : { amount: load.amount }),
     timeout: 10
   })))
   const measured = kinds.map((kind, i) => {

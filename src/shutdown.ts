@@ -12,7 +12,11 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import closeWithGrace from 'close-with-grace'
 import type { FastifyInstance } from 'fastify'
-import type { Logger } from 'pino'
+import { symbols, type Logger } from 'pino'
+import sonicBoom from 'sonic-boom'
+
+// A CommonJS module: Node's ESM import hands over module.exports, which carries the class as a property.
+const { SonicBoom } = sonicBoom
 
 export interface ShutdownSettings {
   drainMs: number
@@ -24,9 +28,22 @@ export interface ShutdownCause {
   err?: Error
 }
 
-/** pino writes asynchronously to stdout; flush so the last lines are not lost on exit. */
+/**
+ * Resolves once every log line is written, so none is lost on exit. pino writes stdout asynchronously
+ * (sonic-boom), one chunk at a time; its flush() returns at once even with a chunk still being written,
+ * and the synchronous write on exit skips that chunk: with a slow log reader (a full pipe) audit lines
+ * were lost (pinojs/sonic-boom#101). end() writes that chunk and the rest, in order; fd 1 stays open.
+ */
 function flushLogs (log: FastifyInstance['log']): Promise<void> {
-  return new Promise(resolve => (log as Logger).flush(() => resolve()))
+  const stream = (log as Logger & { [symbols.streamSym]: unknown })[symbols.streamSym]
+  return new Promise(resolve => {
+    if (stream instanceof SonicBoom) {
+      stream.once('close', resolve).once('error', resolve)
+      stream.end()
+    } else {
+      (log as Logger).flush(() => resolve())
+    }
+  })
 }
 
 /** Steps 1–4 for one cause; the caller (close-with-grace) exits afterwards. */
@@ -39,6 +56,8 @@ export async function shutDown (fastify: FastifyInstance, cause: ShutdownCause, 
     await sleep(drainMs)
   }
   await fastify.close()
+  // The server can report closed before the onResponse hooks of its last answers (the audit lines) ran.
+  await new Promise(resolve => setImmediate(resolve))
   fastify.log.info({ event: 'shutdown.complete' }, 'closed: every request answered')
   await flushLogs(fastify.log)
 }

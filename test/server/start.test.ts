@@ -15,6 +15,13 @@ t.test('NODE_ENV=production without JWT_APP_SECRET: exit 1, naming the variable'
   t.equal(server.stdout(), '', 'no banner, no listening line')
 })
 
+t.test('a CLIENTS_FILE that cannot be read: exit 1, naming the file', async t => {
+  const server = spawnServer({ CLIENTS_FILE: '/nonexistent/clients.json', LOG_LEVEL: 'silent' })
+  const { code } = await server.exited
+  t.equal(code, 1)
+  t.match(server.stderr(), /^jitsi-token-service: cannot start: CLIENTS_FILE \/nonexistent\/clients\.json: cannot be read \(ENOENT\)/)
+})
+
 t.test('a port already in use: non-zero exit with a clear message', async t => {
   const blocker = createServer()
   await new Promise<void>(resolve => blocker.listen(0, '127.0.0.1', resolve))

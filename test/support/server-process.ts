@@ -21,7 +21,7 @@ export interface ServerProcess {
 }
 
 /** process.env without any of the service's own variables, so the host's settings cannot leak in. */
-export function cleanEnv (): Record<string, string | undefined> {
+function cleanEnv (): Record<string, string | undefined> {
   const env = { ...process.env }
   for (const name of Object.keys(EnvSchema.properties)) delete env[name]
   for (const name of SECRET_VARIABLES) delete env[`${name}_FILE`]
