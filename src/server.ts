@@ -3,7 +3,7 @@
  */
 import Fastify from 'fastify'
 import app, { LOG_REDACTIONS, serverOptions } from './app.js'
-import { ConfigError, loadConfig, type Config } from './config.js'
+import { loadConfig, type Config } from './config.js'
 import { developmentBanner } from './development-banner.js'
 import { installGracefulShutdown } from './shutdown.js'
 
@@ -11,8 +11,8 @@ function configOrExit (): Config {
   try {
     return loadConfig(process.env)
   } catch (error) {
-    const message = error instanceof ConfigError ? error.message : (error as Error).message
-    process.stderr.write(`jitsi-token-service: configuration error: ${message}\n`)
+    // A ConfigError's message starts with the variable to fix.
+    process.stderr.write(`jitsi-token-service: configuration error: ${(error as Error).message}\n`)
     process.exit(1)
   }
 }

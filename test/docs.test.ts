@@ -3,27 +3,9 @@
  * listening on 127.0.0.1: it loads under its own content security policy without a violation, shows
  * POST /tokens, and "Try it out" with the development API key authorised gets a 201.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import t from 'tap'
-import { chromium, type BrowserContext } from 'playwright-core'
 import { build, decodeJwt, testConfig } from './helper.js'
-
-async function browser (t: { teardown: (fn: () => unknown) => void }): Promise<BrowserContext> {
-  const profile = mkdtempSync(join(tmpdir(), 'jts-chromium-'))
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync']
-  })
-  t.teardown(async () => {
-    await context.close()
-    rmSync(profile, { recursive: true, force: true })
-  })
-  return context
-}
+import { browser } from './support/browser.js'
 
 t.test('/docs: Try it out on POST /tokens with the development key gets a 201', async t => {
   const config = testConfig()

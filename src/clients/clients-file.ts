@@ -66,7 +66,10 @@ export function parseClients (text: string, file: string): Client[] {
   try {
     document = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text)
   } catch (error) {
-    throw new ClientsFileError(file, `cannot be parsed: ${(error as Error).message}`)
+    // yaml quotes the offending lines after the first line of its message: a key pasted there by
+    // mistake would reach stderr and the logs. The first line says what and where.
+    const problem = (error as Error).message.split('\n')[0]!.replace(/:$/, '')
+    throw new ClientsFileError(file, `cannot be parsed: ${problem}`)
   }
   const withDefaults = Value.Default(ClientsFileSchema, structuredClone(document))
   const error = Value.Errors(ClientsFileSchema, withDefaults).First()

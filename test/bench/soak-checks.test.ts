@@ -1,7 +1,9 @@
 /** The soak's verdicts (bench/soak-checks.ts, bench/soak-mix.ts) fail when they should. */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import t from 'tap'
 import { auditProblem, counterTotal, memoryProblem, rssSummary } from '../../bench/soak-checks.js'
-import { countStatus, mixProblems, serverErrors, type MixResult } from '../../bench/soak-mix.js'
+import { countStatus, mixProblems, runMix, serverErrors, type MixResult } from '../../bench/soak-mix.js'
 
 const kind = (name: string, expected: number[], statuses: Record<string, number>, errors = 0) => ({ name, expected, statuses, errors })
 
@@ -52,4 +54,28 @@ t.test('counterTotal: sums a counter over its labels, ignoring other metrics and
   t.equal(counterTotal(metrics, 'jitsi_tokens_issued_total'), 150)
   t.equal(counterTotal(metrics, 'jitsi_token_refusals_total'), 7)
   t.equal(counterTotal('up 1', 'jitsi_token_refusals_total'), 0)
+})
+
+t.test('runMix for a bounded time: each kind counted on its own, a 5xx or a wrong status reported', async t => {
+  // A stand-in service: /tokens answers 201, /broken 500, anything else 400.
+  const server = createServer((req, res) => {
+    req.resume().on('end', () => {
+      res.statusCode = req.url === '/tokens' ? 201 : req.url === '/broken' ? 500 : 400
+      res.end('{}')
+    })
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { server.close() })
+  const { port } = server.address() as AddressInfo
+  const post = (path: string) => ({ method: 'POST' as const, path, body: '{}' })
+
+  const mix = await runMix(`http://127.0.0.1:${port}`, [
+    { name: 'issue', expected: [201], request: post('/tokens') },
+    { name: 'broken', expected: [400], request: post('/broken') },
+    { name: 'bad body', expected: [400], request: post('/other') }
+  ], { connections: 1, seconds: 1 })
+  t.same(mix.kinds.map(kind => Object.keys(kind.statuses)), [['201'], ['500'], ['400']])
+  t.ok(mix.total > 3)
+  t.equal(serverErrors(mix), mix.kinds[1]!.statuses[500])
+  t.same(mixProblems(mix), [`broken: ${mix.kinds[1]!.statuses[500]} × 500, expected only 400`])
 })

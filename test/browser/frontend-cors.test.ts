@@ -4,13 +4,12 @@
  */
 import t from 'tap'
 import { createServer } from 'node:http'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
-import { chromium, type BrowserContext } from 'playwright-core'
 import { build, decodeJwt, testConfig } from '../helper.js'
 import { AUDIENCE, startLocalIdp } from '../support/local-idp.js'
+import { browser } from '../support/browser.js'
 
 const EXAMPLE = join(import.meta.dirname, '../../examples/frontend')
 const FILES: Record<string, [string, string]> = {
@@ -29,21 +28,6 @@ async function servePage (t: { teardown: (fn: () => unknown) => void }, meeting 
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise(resolve => server.close(resolve)))
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-}
-
-async function browser (t: { teardown: (fn: () => unknown) => void }): Promise<BrowserContext> {
-  const profile = mkdtempSync(join(tmpdir(), 'jts-chromium-'))
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync']
-  })
-  t.teardown(async () => {
-    await context.close()
-    rmSync(profile, { recursive: true, force: true })
-  })
-  return context
 }
 
 t.test('a page from an allowed origin gets a token; another origin is blocked by the browser', async t => {

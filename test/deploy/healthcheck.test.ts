@@ -14,7 +14,7 @@ interface ProbeResult { code: number | null, exitedAt: number }
 
 function probe (port: number): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/healthcheck.ts'], {
+    const child = spawn(process.execPath, [...process.execArgv, 'src/healthcheck.ts'], {
       cwd: root,
       env: { ...process.env, PORT: String(port) },
       stdio: 'ignore'
