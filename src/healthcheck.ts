@@ -6,6 +6,8 @@
 import { request } from 'node:http'
 
 const TIMEOUT_MS = 2000
+// The image sets PORT; 3000 is the service's own default.
+/* c8 ignore next */
 const port = Number(process.env.PORT) || 3000
 
 // A hard deadline for the whole probe, not only for an idle socket.

@@ -53,7 +53,7 @@ function refusedLine (request: FastifyRequest, reply: FastifyReply) {
     client: request.caller?.id,
     ip: request.ip,
     status: reply.statusCode,
-    reason: request.refusal?.reason ?? 'unknown',
+    reason: request.refusal?.reason,
     fields: request.refusal?.fields,
     responseTime: Math.round(reply.elapsedTime * 100) / 100
   }

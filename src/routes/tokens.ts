@@ -20,7 +20,8 @@ const tokens: FastifyPluginAsyncTypebox<{ config: Config }> = async (fastify, op
       audit: true,
       rateLimit: {
         hook: 'preParsing',
-        keyGenerator: (request) => `client:${request.caller?.id ?? request.ip}`
+        // preParsing runs only after authenticate (onRequest) has set the caller.
+        keyGenerator: (request) => `client:${request.caller!.id}`
       }
     },
     schema: {

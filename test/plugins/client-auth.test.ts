@@ -90,3 +90,13 @@ t.test('bearerToken reads only the Bearer scheme', async t => {
   t.equal(bearerToken('Bearer a b'), undefined)
   t.equal(bearerToken(undefined), undefined)
 })
+
+t.test('production with only OIDC callers has no API-key clients', async t => {
+  const config = testConfig({ NODE_ENV: 'production', OIDC_ISSUER: 'https://sso.example.org/realms/x', OIDC_AUDIENCE: 'jitsi' })
+  t.equal(config.clientsFile, undefined)
+  t.equal(config.developmentApiKey, undefined)
+  const { app } = await build(t, config)
+  t.equal(app.clients.count, 0)
+  const res = await app.inject({ method: 'POST', url: '/tokens', headers: bearer('jts_anything'), payload: room })
+  t.equal(res.statusCode, 401)
+})

@@ -72,3 +72,12 @@ t.test('without Redis, limits are per instance', async t => {
   t.equal(a.app.rateLimitStore.state, 'local')
   t.same([(await issue(a.app)).statusCode, (await issue(b.app)).statusCode, (await issue(a.app)).statusCode], [201, 201, 429])
 })
+
+t.test('Redis unreachable from the start: the service starts, issues tokens, and says nothing is shared', async t => {
+  const port = await freePort()
+  const { app, logs } = await build(t, testConfig({ CLIENTS_FILE: file, RATE_LIMIT_REDIS_URL: `redis://127.0.0.1:${port}` }))
+  t.equal(app.rateLimitStore.state, 'unavailable')
+  t.equal((await issue(app)).statusCode, 201)
+  t.equal(app.readiness.ready, true, 'Redis is not needed to be ready')
+  t.notOk(logs.some(line => line.event === 'rate_limit.unshared'), 'no warning about losing what it never had')
+})
