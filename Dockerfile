@@ -35,6 +35,7 @@ COPY --from=build /app/dist ./dist
 
 # Listen on every interface inside the container; PORT is the one EXPOSEd below.
 ENV HOST=0.0.0.0 \
+    NODE_OPTIONS=--max-semi-space-size=4 \
     PORT=3000
 
 # The service writes nothing to disk, so the container runs with a read-only root filesystem.
