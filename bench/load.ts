@@ -21,10 +21,13 @@ export interface Round {
 }
 
 export interface LoadSummary {
+  /** Completed requests divided by the measured seconds, over every round. */
   requestsPerSecond: number
+  /** Latency percentiles in ms, from the merged histogram of every round. */
   p50: number
   p99: number
   requests: number
+  /** Socket errors plus timeouts seen by the load generator. */
   errors: number
   non2xx: number
 }

@@ -3,6 +3,8 @@
  * against one run's numbers, and the table printed at the end.
  */
 
+import type { LoadSummary } from './load.js'
+
 export const TARGETS = {
   /** HS256 service req/s at least this share of the bare Fastify baseline's. */
   hs256VsBaseline: 0.7,
@@ -17,17 +19,9 @@ export const TARGETS = {
 
 export type ServerName = 'baseline' | 'peer' | 'hs256' | 'rs256'
 
-export interface ServerResult {
+/** What the load generator saw of one server (bench/load.ts), plus what /proc says of its process. */
+export interface ServerResult extends LoadSummary {
   label: string
-  /** Completed requests divided by the measured seconds, over every round. */
-  requestsPerSecond: number
-  /** Latency percentiles in ms, from the merged histogram of every round. */
-  p50: number
-  p99: number
-  requests: number
-  /** Socket errors plus timeouts seen by the load generator. */
-  errors: number
-  non2xx: number
   /** Resident set size of the server process after its last round, and its peak. */
   rssMb?: number
   peakRssMb?: number
