@@ -1,7 +1,8 @@
 /**
  * A frontend user's token request with the person taken from their identity-provider token. The body may
- * repeat the identity but not change it, and only IdP moderators may touch room security, because a
- * browser user writes the body themselves. Pure; the route calls it before the grant check.
+ * repeat the identity but not change it. Room security and moderator rights are the grant check's job:
+ * IdP users who are not moderators get grants without `moderator` (plugins/oidc-auth.ts). Pure; the
+ * route calls it before the grant check.
  */
 import { ProblemError } from '../problems.js'
 import type { FieldProblem } from '../schemas/problem.js'
@@ -19,21 +20,6 @@ function conflict (path: string, fromIdp: string | undefined): FieldProblem {
   }
 }
 
-/**
- * Room security a non-moderator must not change or skip: token_security_ondemand removes lobby and
- * password, lobby_bypass/security_bypass walk past them (jitsi-tokens.md §2).
- */
-function roomSecurityProblems (context: TokenRequest['context']): FieldProblem[] {
-  const asked: Array<[string, boolean]> = [
-    ['context.user.lobby_bypass', context?.user?.lobby_bypass === true],
-    ['context.user.security_bypass', context?.user?.security_bypass === true],
-    ['context.room.security_bypass', context?.room?.security_bypass === true],
-    ['context.room.lobby', context?.room?.lobby !== undefined],
-    ['context.room.password', context?.room?.password !== undefined]
-  ]
-  return asked.filter(([, set]) => set).map(([path]) => ({ path, message: 'only users your identity provider marks as moderator may set this' }))
-}
-
 export function identityProblems (body: TokenRequest, identity: IdpIdentity): FieldProblem[] {
   const user = body.context?.user
   const problems = IDENTITY_FIELDS
@@ -43,7 +29,6 @@ export function identityProblems (body: TokenRequest, identity: IdpIdentity): Fi
   const info = body.meeting?.userInfo
   if (info?.displayName !== undefined && info.displayName !== identity.name) problems.push(conflict('meeting.userInfo.displayName', identity.name))
   if (info?.email !== undefined && info.email !== identity.email) problems.push(conflict('meeting.userInfo.email', identity.email))
-  if (!identity.moderator) problems.push(...roomSecurityProblems(body.context))
   return problems
 }
 
