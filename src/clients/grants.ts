@@ -5,6 +5,7 @@
 import type { FieldProblem } from '../schemas/problem.js'
 import { isEnabled, KNOWN_FEATURES, type FeatureFlags } from '../jitsi/features.js'
 import { WILDCARD_ROOM } from '../jitsi/room-name.js'
+import { featuresWithin, type Profile, type Role } from '../jitsi/feature-defaults.js'
 
 export interface Grants {
   /**
@@ -124,17 +125,10 @@ export function grantProblems (request: GrantedRequest, grants: Grants): FieldPr
 }
 
 /**
- * The features a token carries. Without `context.features` Jitsi gives moderators every feature
- * (jitsi-tokens.md §1.5), and docker makes every token user owner, so a client that is not granted
- * every feature always sends the list: whatever is not listed is then denied. Only
- * `live-translation-subscribe` is denied solely by an explicit false, so it is written out for Prosody
- * (JaaS does not know that name, and its client flags unknown feature names).
+ * The features a token carries: a client granted every feature leaves the choice to Jitsi; any other
+ * gets Jitsi's own defaults for the token's role minus what it is not granted (jitsi/feature-defaults.ts).
  */
-export function grantedFeatures (features: FeatureFlags | undefined, grants: Grants, profile: 'jitsi' | 'jaas' = 'jitsi'): FeatureFlags | undefined {
+export function grantedFeatures (features: FeatureFlags | undefined, grants: Grants, profile: Profile = 'jitsi', role: Role = 'participant'): FeatureFlags | undefined {
   if (grants.features.includes('*')) return features
-  const listed: FeatureFlags = { ...features }
-  if (profile === 'jitsi' && listed['live-translation-subscribe'] === undefined && !grants.features.includes('live-translation-subscribe')) {
-    listed['live-translation-subscribe'] = false
-  }
-  return listed
+  return featuresWithin(features, name => grants.features.includes(name), role, profile)
 }
