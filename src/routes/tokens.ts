@@ -54,7 +54,7 @@ const tokens: FastifyPluginAsyncTypebox<{ config: Config }> = async (fastify, op
     const context = { ...body.context, features: grantedFeatures(body.context?.features, grants, jwt.profile, role) }
     const issued = await fastify.tokenIssuer.issue({ ...body, ttl, context }, body.meeting)
     request.issued = { claims: issued.claims, algorithm: fastify.signer.algorithm, kid: fastify.signer.kid, tenant: body.tenant }
-    return reply.code(201).send({ token: issued.token, url: issued.url, room: issued.room, expiresAt: issued.expiresAt })
+    return reply.code(201).send({ token: issued.token, url: issued.url, room: issued.room, expiresAt: issued.expiresAt, notes: issued.notes })
   })
 }
 
