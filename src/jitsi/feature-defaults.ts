@@ -98,6 +98,13 @@ export function defaultFeatures (role: Role, profile: Profile): FeatureName[] {
   return profileFeatures(profile).filter(name => defaultFeature(name, role, profile))
 }
 
+/** The web client's `ifNotInFeatures` for a feature, or undefined when it does not read it. */
+export function webClientDefault (name: FeatureName): boolean | 'moderator' | undefined {
+  const unlisted = READERS[name].web?.unlisted
+  if (!unlisted) return undefined
+  return unlisted.moderator === unlisted.participant ? unlisted.moderator : 'moderator'
+}
+
 /** Where Jitsi decides a feature, for the docs table. */
 export function featureReaders (name: FeatureName): string {
   return READERS[name].where

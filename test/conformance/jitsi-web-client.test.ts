@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check'
 import t from 'tap'
-import { MEET_FEATURES } from '../../src/jitsi/features.js'
+import { webClientDefault } from '../../src/jitsi/feature-defaults.js'
+import { KNOWN_FEATURES, MEET_FEATURES } from '../../src/jitsi/features.js'
 import { meetingUrl } from '../../src/jitsi/meeting-url.js'
 import { backendSafeRoomName, roomClaim, roomNameProblem } from '../../src/jitsi/room-name.js'
 import { jitsiWebClient, SDK, SDK_VERSION, type JitsiWebClient } from '../support/jitsi-sdk.js'
@@ -91,4 +92,13 @@ t.test('property: any name we accept is the room the web client joins', { skip: 
 
 t.test('our web-client feature names are Jitsi\'s MEET_FEATURES', { skip: unavailable ? 'the package is unavailable (failed above)' : false }, async t => {
   t.same([...MEET_FEATURES].sort(), Object.values(jitsi!.MEET_FEATURES).sort())
+})
+
+t.test('our feature-default table has the web client\'s defaults for a feature it leaves out', { skip: unavailable ? 'the package is unavailable (failed above)' : false }, async t => {
+  const written: Record<string, string> = { true: 'true', false: 'false', moderator: 'isLocalParticipantModerator(state)' }
+  const ours = Object.fromEntries(KNOWN_FEATURES.flatMap(name => {
+    const value = webClientDefault(name)
+    return value === undefined ? [] : [[name, [written[String(value)]]]]
+  }))
+  t.same(jitsi!.featureDefaults, ours, 'every isJwtFeatureEnabled call in react/features, by feature')
 })
