@@ -43,7 +43,10 @@ export const RoomOptionsSchema = Type.Object({
 }, { additionalProperties: false })
 
 /** context.room.regex: true turns `room` from a room name into a Lua pattern. */
-const PATTERN_ROOM = { properties: { context: { properties: { room: { properties: { regex: { const: true } }, required: ['regex'] } }, required: ['room'] } }, required: ['context'] }
+const PATTERN_ROOM = {
+  properties: { context: { type: 'object', properties: { room: { type: 'object', properties: { regex: { const: true } }, required: ['regex'] } }, required: ['room'] } },
+  required: ['context']
+}
 
 export const FeaturesSchema = Type.Object(
   Object.fromEntries(KNOWN_FEATURES.map(name => [name, Type.Optional(FeatureValue)])),
@@ -89,8 +92,8 @@ export const tokenRequestSchema = (maxTtl: number) => Type.Object({
   $id: 'TokenRequest',
   examples: [EXAMPLE],
   if: PATTERN_ROOM,
-  then: { properties: { room: { format: 'lua-room-pattern' } } },
-  else: { properties: { room: { format: 'jitsi-room' } } }
+  then: { properties: { room: { type: 'string', format: 'lua-room-pattern' } } },
+  else: { properties: { room: { type: 'string', format: 'jitsi-room' } } }
 })
 
 export type TokenRequest = Static<ReturnType<typeof tokenRequestSchema>>
