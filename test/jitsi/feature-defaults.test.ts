@@ -4,6 +4,7 @@
  * defaults), not from src/: a token without context.features gives moderators the pushed defaults
  * plus screen sharing, participants only what needs no permission.
  */
+import { readFileSync } from 'node:fs'
 import t from 'tap'
 import { grantedFeatures, FULL_GRANTS, type Grants } from '../../src/clients/grants.js'
 import { allowedWhenUnlisted, defaultFeature, defaultFeatures, featureReaders, tokenRole } from '../../src/jitsi/feature-defaults.js'
@@ -71,4 +72,20 @@ t.test('with features: as asked, plus a written denial where a missing key would
     { recording: true, 'screen-sharing': false, 'live-translation': false, 'live-translation-subscribe': false })
   t.same(grantedFeatures({ recording: 'true', 'screen-sharing': false }, partial, 'jaas', 'participant'), { recording: 'true', 'screen-sharing': false })
   t.same(grantedFeatures({ flip: false }, FULL_GRANTS, 'jitsi', 'moderator'), { flip: false }, 'full grants: exactly as asked')
+})
+
+t.test('the table in docs/claims.md is the code\'s table', async t => {
+  const doc = readFileSync(new URL('../../docs/claims.md', import.meta.url), 'utf8')
+  const section = doc.slice(doc.indexOf('## Feature defaults'), doc.indexOf('## What users trip over'))
+  const rows = section.split('\n').filter(line => line.startsWith('| `'))
+  const documented = new Set<string>()
+  for (const row of rows) {
+    const [names, ...cells] = row.split('|').slice(1, -1).map(cell => cell.trim())
+    for (const name of names!.split(', ').map(cell => cell.replaceAll('`', ''))) {
+      documented.add(name)
+      const expected = [defaultFeature(name as never, 'moderator', 'jitsi'), defaultFeature(name as never, 'participant', 'jitsi'), defaultFeature(name as never, 'moderator', 'jaas'), defaultFeature(name as never, 'participant', 'jaas')]
+      t.same(cells.slice(0, 4), expected.map(value => value ? 'yes' : 'no'), name)
+    }
+  }
+  t.same([...documented].sort(), [...KNOWN_FEATURES].sort(), 'every known feature has a row')
 })
