@@ -17,3 +17,8 @@ export class ConfigError extends Error {
     this.problems = problems
   }
 }
+
+/** The lines to print for an error from loadConfig: one per problem (anything else: its message). */
+export function problemLines (error: unknown): string[] {
+  return error instanceof ConfigError ? error.problems.map(({ variable, problem }) => `${variable} ${problem}`) : [String((error as Error).message)]
+}

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { ConfigError } from '../../src/config/config-error.js'
+import { ConfigError, problemLines } from '../../src/config/config-error.js'
 import { ConfigProblems } from '../../src/config/config-problems.js'
 
 t.test('problems are collected once per variable and thrown together', async t => {
@@ -16,4 +16,9 @@ t.test('a bug in a validator is not taken for a configuration problem', async t 
   const problems = new ConfigProblems()
   t.throws(() => problems.check(() => { throw new TypeError('oops') }, undefined), TypeError)
   t.same(problems.found, [])
+})
+
+t.test('the lines the server prints: one per problem', async t => {
+  t.same(problemLines(new ConfigError('A', 'is wrong', [{ variable: 'B', problem: 'is missing' }])), ['A is wrong', 'B is missing'])
+  t.same(problemLines(new Error('unexpected')), ['unexpected'])
 })
