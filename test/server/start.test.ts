@@ -16,7 +16,7 @@ t.test('NODE_ENV=production without JWT_APP_SECRET: exit 1, naming the variable'
 })
 
 t.test('several configuration problems: all of them at once, one per line, exit 1', async t => {
-  const server = spawnServer({ PORT: 'x', JWT_TTL: '9000', JWT_MAX_TTL: '600', NODE_ENV: 'production', JWT_APP_SECRET: 'not "long"' })
+  const server = spawnServer({ PORT: 'x', JWT_TTL: '9000', JWT_MAX_TTL: '600', NODE_ENV: 'production', JWT_APP_SECRET: 'not "long"', METRICS_TOKEN: 'm'.repeat(32) })
   t.equal((await server.exited).code, 1)
   t.equal(server.stderr(), [
     'jitsi-token-service: 6 configuration errors:',
@@ -39,7 +39,9 @@ t.test('a production start logs what runs in one line, and warns once about risk
     PUBLIC_URL: 'https://meet.example.org',
     CLIENTS_FILE: `${dir}/clients.json`,
     LOG_LEVEL: 'info',
-    SHUTDOWN_DRAIN: '0'
+    SHUTDOWN_DRAIN: '0',
+    // Open /metrics on purpose (the warning under test); where production insists, this says so.
+    METRICS_PUBLIC: 'true'
   })
   t.teardown(() => { server.child.kill('SIGKILL') })
   await server.waitForStdout(/"event":"service.started"/)
