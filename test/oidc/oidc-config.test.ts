@@ -44,7 +44,7 @@ t.test('never none or HMAC algorithms', async t => {
     refuses(t, { OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: 'a', OIDC_ALGORITHMS: alg }, 'OIDC_ALGORITHMS', /never none or HS\*/)
   }
   refuses(t, { OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: 'a', OIDC_ALGORITHMS: ',' }, 'OIDC_ALGORITHMS', /is empty/)
-  refuses(t, { OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: 'a', OIDC_CLOCK_TOLERANCE: '3600' }, 'OIDC_CLOCK_TOLERANCE', /<= 300/)
+  refuses(t, { OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: 'a', OIDC_CLOCK_TOLERANCE: '3600' }, 'OIDC_CLOCK_TOLERANCE', /must be at most 300 \(given: "3600"\)/)
 })
 
 t.test('OIDC_GRANTS: a client grant; fields left out keep the OIDC defaults', async t => {
