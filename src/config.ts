@@ -13,6 +13,7 @@ import { JAAS_PUBLIC_URL } from './jitsi/jaas.js'
 import type { KeyConfig } from './keys/key-config.js'
 import { signingConfig } from './keys/signing-config.js'
 import { loadOidcConfig, type OidcConfig } from './oidc/oidc-config.js'
+import { loadLoginConfig, type LoginConfig } from './config/login-config.js'
 
 export { ConfigError }
 
@@ -46,6 +47,8 @@ export interface Config {
   developmentApiKey?: string
   /** Identity-provider tokens accepted at POST /tokens (OIDC_*); undefined: API keys only. */
   oidc?: OidcConfig
+  /** Jitsi's tokenAuthUrl login (OIDC_CLIENT_ID, LOGIN_*); undefined: no login routes. */
+  login?: LoginConfig
   corsOrigins: string[]
   /** redisUrl may carry a password: never logged. */
   rateLimit: { max: number, window: string, authFailures: number, redisUrl?: string }
@@ -106,6 +109,7 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
     }
   }
   const oidc = loadOidcConfig(env, production)
+  const login = loadLoginConfig(env, production, defaults)
   // Minting is a privilege: production needs real clients (or an identity provider); development gets one with every grant.
   const developmentApiKey = env.CLIENTS_FILE === undefined && !(production && oidc)
     ? required<string | undefined>(undefined, production, 'CLIENTS_FILE', generateApiKey, defaults)
@@ -140,6 +144,7 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
     clientsFile: env.CLIENTS_FILE,
     developmentApiKey,
     oidc,
+    login,
     corsOrigins: env.CORS_ORIGINS.split(',').map(origin => origin.trim()).filter(Boolean),
     rateLimit: { max: env.RATE_LIMIT_MAX, window: env.RATE_LIMIT_WINDOW, authFailures: env.AUTH_FAILURE_LIMIT, redisUrl: env.RATE_LIMIT_REDIS_URL },
     bodyLimit: env.BODY_LIMIT,
