@@ -33,14 +33,14 @@ function refusal (error: unknown): IdpRefused {
   return new IdpRefused(code, { cause: error })
 }
 
-export function idpClient (issuer: string, login: LoginConfig, production: boolean) {
+export function idpClient (issuer: string, login: LoginConfig) {
   const redirectUri = `${login.baseUrl}/login/callback`
   let discovered: Promise<client.Configuration> | undefined
 
   function configuration (): Promise<client.Configuration> {
     discovered ??= client.discovery(new URL(issuer), login.clientId, login.clientSecret, login.clientSecret === undefined ? client.None() : undefined, {
-      // http:// issuers are for development only (config refuses them in production).
-      execute: production ? [] : [client.allowInsecureRequests],
+      // http:// issuers are for development only: config/oidc-config.ts refuses them in production.
+      execute: issuer.startsWith('http://') ? [client.allowInsecureRequests] : [],
       timeout: 5
     }).catch((error: unknown) => {
       discovered = undefined

@@ -37,12 +37,11 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
   const oidc = config.oidc!
   await fastify.register(cookie)
 
-  const idp = idpClient(oidc.issuer, settings, config.production)
+  const idp = idpClient(oidc.issuer, settings)
   const transactions = transactionStore(settings.secret)
   const refreshes = refreshTokens(settings.secret)
   const tokens = loginTokenIssuer(fastify, config)
   const callerFor = oidcCallers(oidc)
-  const everyUser = callerFor({ id: 'any', moderator: false }).grants
   const jitsiOrigin = new URL(config.publicUrl).origin
   const cookiePath = `${new URL(settings.baseUrl).pathname.replace(/\/$/, '')}/login`
   const loggedOut: MessageOptions = { title: 'Logged out', text: 'You are logged out.', link: { href: config.publicUrl, label: 'Back to Jitsi Meet' } }
@@ -148,7 +147,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
       jitsi = parseJitsiState({ state: text(query.state), room: text(query.room) })
       // Only the web client opens the inline popup (§11.1); the apps return through their own links.
       inline &&= jitsi.platform === 'web'
-      tokens.precheck(jitsi, everyUser)
+      tokens.precheck(jitsi)
     } catch (error) {
       if (error instanceof LoginRefusal) return refuse(request, reply, inline, error)
       if (error instanceof StateError) return fail(request, reply, inline, { status: 400, reason: 'invalid_state', title: 'This login link does not work', text: error.message })

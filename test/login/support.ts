@@ -53,3 +53,10 @@ export async function fullLogin (app: FastifyInstance, url: string, account = 'a
   const res = await app.inject({ method: 'GET', url: `/login/callback${callback.search}`, cookies: started.cookies })
   return { res, callback, started }
 }
+
+/** The message a page posts and the origin it posts to. */
+export function postedMessage (html: string): { message: Record<string, any>, targetOrigin: string } {
+  const match = /postMessage\((\{.*\}),("[^"]*")\)\}\)\(\)<\/script>/.exec(html)
+  if (!match) throw new Error(`no postMessage in ${html}`)
+  return { message: JSON.parse(match[1]!), targetOrigin: JSON.parse(match[2]!) }
+}

@@ -33,7 +33,7 @@ export interface TestIdp {
   down: boolean
 }
 
-export async function startTestIdp (t: { teardown: (fn: () => unknown) => void }, redirectBase: string, options: { publicClient?: boolean } = {}): Promise<TestIdp> {
+export async function startTestIdp (t: { teardown: (fn: () => unknown) => void }, redirectBase: string, options: { publicClient?: boolean, logout?: boolean } = {}): Promise<TestIdp> {
   const server: Server = createServer()
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   t.teardown(() => new Promise(resolve => { server.closeAllConnections(); server.close(resolve) }))
@@ -81,7 +81,7 @@ export async function startTestIdp (t: { teardown: (fn: () => unknown) => void }
     features: {
       devInteractions: { enabled: true },
       rpInitiatedLogout: {
-        enabled: true,
+        enabled: options.logout ?? true,
         // Signs out without asking, as Keycloak does with a valid id_token_hint.
         async logoutSource (ctx, form) {
           ctx.body = `<!doctype html><html><body>${form.replace('</form>', '<input type="hidden" name="logout" value="yes"/></form>')}` +
