@@ -66,12 +66,13 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
   }
 
   function refuse (request: FastifyRequest, reply: FastifyReply, inline: boolean, refusal: LoginRefusal) {
+    const outside = refusal.reason === 'outside_grant'
     return fail(request, reply, inline, {
       fields: refusal.problems.map(problem => problem.path),
-      status: 403,
+      status: outside ? 403 : 400,
       reason: refusal.reason,
       title: 'No token for this meeting',
-      text: refusal.reason === 'outside_grant'
+      text: outside
         ? 'Your account may not join this meeting with a token. Ask the organiser, or join as a guest.'
         : 'The meeting link cannot get a token.',
       details: refusal.problems.map(problem => `${problem.path}: ${problem.message}`)

@@ -18,8 +18,6 @@ export interface TestAccount {
   groups?: string[]
   /** findAccount answers "no such account", as an IdP does for a disabled or deleted user. */
   disabled?: boolean
-  /** Claims' `sub` instead of the account id (an IdP that renamed its users). */
-  sub?: string
 }
 
 export interface TestIdp {
@@ -63,7 +61,7 @@ export async function startTestIdp (t: { teardown: (fn: () => unknown) => void }
       return {
         accountId: id,
         async claims () {
-          return { sub: account.sub ?? id, name: account.name, email: account.email, email_verified: true, groups: account.groups }
+          return { sub: id, name: account.name, email: account.email, email_verified: true, groups: account.groups }
         }
       }
     },
