@@ -23,6 +23,7 @@ export interface LoginEnv {
   OIDC_SCOPES?: string
   LOGIN_BASE_URL?: string
   LOGIN_SECRET?: string
+  JWT_PROFILE?: string
 }
 
 const MIN_SECRET_LENGTH = 32
@@ -33,6 +34,8 @@ export function loadLoginConfig (env: LoginEnv, production: boolean, defaults: s
     if (stray) throw new ConfigError(stray, 'is set but OIDC_CLIENT_ID is not; set OIDC_CLIENT_ID to turn on the login')
     return undefined
   }
+  // Jitsi never sends a JaaS meeting (vpaas-magic-cookie-… tenant) to tokenAuthUrl (docs/jitsi.md §11.1).
+  if (env.JWT_PROFILE === 'jaas') throw new ConfigError('OIDC_CLIENT_ID', 'cannot be used with JWT_PROFILE=jaas: Jitsi has no login redirect for JaaS meetings')
   // OIDC_ISSUER itself is checked (and required) by oidc-config.ts: OIDC_CLIENT_ID is an OIDC_* variable.
   if (env.LOGIN_BASE_URL === undefined) throw new ConfigError('LOGIN_BASE_URL', 'is required with OIDC_CLIENT_ID (where browsers reach this service, e.g. https://meet.example.org/token-service)')
   if (production && !env.LOGIN_BASE_URL.startsWith('https://')) throw new ConfigError('LOGIN_BASE_URL', 'must be an https:// URL when NODE_ENV=production')

@@ -82,7 +82,7 @@ function hashKeys (state: Record<string, unknown>): Record<string, unknown> {
 export function parseJitsiState (query: LoginQuery): JitsiLoginState {
   const state = query.state === undefined ? {} : parseJson(query.state)
   // `{room}` is the raw last path segment, like state.room (§11.2).
-  const rawRoom = optionalString(state, 'room') ?? (query.room === '' ? undefined : query.room)
+  const rawRoom = optionalString(state, 'room') ?? query.room
   if (rawRoom === undefined) throw new StateError('The login link names no room: open the login from a Jitsi meeting.')
   const room = decodeOnce(rawRoom)
   const roomSafe = optionalString(state, 'roomSafe')

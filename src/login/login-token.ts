@@ -20,11 +20,9 @@ import type { JitsiLoginState } from './jitsi-state.js'
 
 for (const [name, check] of Object.entries(FORMATS)) if (!FormatRegistry.Has(name)) FormatRegistry.Set(name, check)
 
-export class LoginRefusal extends Error {
-  override name = 'LoginRefusal'
-  constructor (readonly reason: 'invalid_request' | 'outside_grant', readonly problems: FieldProblem[]) {
-    super(reason)
-  }
+/** Why no token is made: the same problems POST /tokens would answer with. */
+export class LoginRefusal {
+  constructor (readonly reason: 'invalid_request' | 'outside_grant', readonly problems: FieldProblem[]) {}
 }
 
 /** The state's hash keys, split by prefix the way the meeting link writes them. */
@@ -50,31 +48,33 @@ export function loginTokenIssuer (fastify: FastifyInstance, config: Config) {
     }))
   }
 
-  /** The request for the state's room, checked by POST /tokens' schema; throws LoginRefusal. */
-  function roomRequest (state: LoginRoom): TokenRequest {
+  /** The request for the state's room, checked by POST /tokens' schema. */
+  function roomRequest (state: LoginRoom): TokenRequest | LoginRefusal {
     // A login is always for the room the person is in: never the wildcard, whatever the grant says.
-    if (state.room === WILDCARD_ROOM) throw new LoginRefusal('invalid_request', [{ path: 'room', message: 'must name a room, not "*"' }])
+    if (state.room === WILDCARD_ROOM) return new LoginRefusal('invalid_request', [{ path: 'room', message: 'must name a room, not "*"' }])
     const request: TokenRequest = { room: state.room }
     if (state.tenant !== undefined) request.tenant = state.tenant
     const invalid = schemaProblems(request)
-    if (invalid.length > 0) throw new LoginRefusal('invalid_request', invalid)
-    return request
+    return invalid.length > 0 ? new LoginRefusal('invalid_request', invalid) : request
   }
 
   return {
     /** Before sending anyone to the IdP: a room no token can be made for is refused now. Grants need the person. */
-    precheck: (state: LoginRoom): void => { roomRequest(state) },
-    /** Throws LoginRefusal; the caller's grant decides as for POST /tokens. */
-    issue: (caller: Caller, state: LoginRoom) => issueLoginToken(caller, state)
-  }
-
-  async function issueLoginToken (caller: Caller, state: LoginRoom): Promise<IssuedToken> {
-    const body = withIdentity(roomRequest(state), caller.identity)
-    const grants = caller.grants
-    const ttl = Math.min(defaultTtl, grants.maxTtl ?? defaultTtl)
-    const outside = grantProblems({ ...body, ttl }, grants)
-    if (outside.length > 0) throw new LoginRefusal('outside_grant', outside)
-    const context = { ...body.context, features: grantedFeatures(body.context?.features, grants, config.jwt.profile) }
-    return fastify.tokenIssuer.issue({ ...body, ttl, context }, meetingOverrides(state.hash))
+    precheck: (state: LoginRoom): LoginRefusal | undefined => {
+      const request = roomRequest(state)
+      return request instanceof LoginRefusal ? request : undefined
+    },
+    /** The token, or why the caller's grant refuses it, decided as for POST /tokens. */
+    async issue (caller: Caller, state: LoginRoom): Promise<IssuedToken | LoginRefusal> {
+      // Every state here passed precheck: /login checks it before the IdP round trip and before a refresh.
+      const request: TokenRequest = state.tenant === undefined ? { room: state.room } : { room: state.room, tenant: state.tenant }
+      const body = withIdentity(request, caller.identity)
+      const grants = caller.grants
+      const ttl = Math.min(defaultTtl, grants.maxTtl ?? defaultTtl)
+      const outside = grantProblems({ ...body, ttl }, grants)
+      if (outside.length > 0) return new LoginRefusal('outside_grant', outside)
+      const context = { ...body.context, features: grantedFeatures(body.context?.features, grants, config.jwt.profile) }
+      return fastify.tokenIssuer.issue({ ...body, ttl, context }, meetingOverrides(state.hash))
+    }
   }
 }

@@ -9,9 +9,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
 import { idpIdentity, type IdpIdentity } from '../oidc/identity.js'
 import { oidcCallers } from '../plugins/oidc-auth.js'
-import type { IssuedToken } from '../plugins/token-issuer.js'
 import { idpClient, IdpRefused, newNonce, newVerifier } from '../login/idp-client.js'
-import { parseJitsiState, StateError, type JitsiLoginState } from '../login/jitsi-state.js'
+import { parseJitsiState, type JitsiLoginState, type StateError } from '../login/jitsi-state.js'
 import { LoginRefusal, loginTokenIssuer } from '../login/login-token.js'
 import { messagePage, postMessagePage, type MessageOptions, type Page } from '../login/pages.js'
 import { appLink } from '../login/platform-return.js'
@@ -89,13 +88,8 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     jitsi: Omit<JitsiLoginState, 'refreshToken'>, inline: boolean, extras: { idToken?: string, refreshToken: () => Promise<string> }) {
     const caller = callerFor(identity)
     request.caller = caller
-    let issued: IssuedToken
-    try {
-      issued = await tokens.issue(caller, jitsi)
-    } catch (error) {
-      if (error instanceof LoginRefusal) return refuse(request, reply, inline, error)
-      throw error
-    }
+    const issued = await tokens.issue(caller, jitsi)
+    if (issued instanceof LoginRefusal) return refuse(request, reply, inline, issued)
     request.issued = { claims: issued.claims, algorithm: fastify.signer.algorithm, kid: fastify.signer.kid, tenant: jitsi.tenant, via }
     // The issuer builds the link from PUBLIC_URL; a room always has one.
     const url = issued.url!
@@ -112,14 +106,15 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
   }
 
   /**
-   * A silent refresh with our refresh token: undefined means "log in at the IdP instead" (expired,
+   * A silent refresh with our refresh token: false means "log in at the IdP instead" (expired,
    * damaged, or the IdP no longer lets the person in).
    */
-  async function refresh (request: FastifyRequest, reply: FastifyReply, jitsi: JitsiLoginState, inline: boolean) {
+  async function refresh (request: FastifyRequest, reply: FastifyReply, jitsi: JitsiLoginState, inline: boolean): Promise<boolean> {
     const grant = await refreshes.open(jitsi.refreshToken!)
-    if (!grant) return undefined
+    if (!grant) return false
     if (grant.room !== jitsi.room || grant.tenant !== jitsi.tenant) {
-      return fail(request, reply, inline, { status: 403, reason: 'refresh_mismatch', title: 'No token for this meeting', text: 'The refresh token was issued for another meeting. Log in again.' })
+      await fail(request, reply, inline, { status: 403, reason: 'refresh_mismatch', title: 'No token for this meeting', text: 'The refresh token was issued for another meeting. Log in again.' })
+      return true
     }
     let { identity, idpRefreshToken } = grant
     let idToken: string | undefined
@@ -133,11 +128,12 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
         idpRefreshToken = fresh.refreshToken ?? idpRefreshToken
       } catch (error) {
         request.log.info({ event: 'login.refresh_refused', requestId: request.id, client: `oidc:${identity.id}`, reason: (error as Error).message }, 'the identity provider refused the refresh; asking the person to log in')
-        return undefined
+        return false
       }
     }
     const rotated = { identity, room: grant.room, tenant: grant.tenant, idpRefreshToken }
-    return deliver(request, reply, 'refresh', identity, jitsi, inline, { idToken, refreshToken: () => refreshes.seal(rotated, grant.exp) })
+    await deliver(request, reply, 'refresh', identity, jitsi, inline, { idToken, refreshToken: () => refreshes.seal(rotated, grant.exp) })
+    return true
   }
 
   fastify.get('/login', { schema: { hide: true } }, async (request, reply) => {
@@ -146,18 +142,15 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     let jitsi: JitsiLoginState
     try {
       jitsi = parseJitsiState({ state: text(query.state), room: text(query.room) })
-      // Only the web client opens the inline popup (§11.1); the apps return through their own links.
-      inline &&= jitsi.platform === 'web'
-      tokens.precheck(jitsi)
     } catch (error) {
-      if (error instanceof LoginRefusal) return refuse(request, reply, inline, error)
-      if (error instanceof StateError) return fail(request, reply, inline, { status: 400, reason: 'invalid_state', title: 'This login link does not work', text: error.message })
-      throw error
+      return fail(request, reply, inline, { status: 400, reason: 'invalid_state', title: 'This login link does not work', text: (error as StateError).message })
     }
-    if (jitsi.refreshToken !== undefined) {
-      const refreshed = await refresh(request, reply, jitsi, inline)
-      if (refreshed) return refreshed
-    }
+    // Only the web client opens the inline popup (§11.1); the apps return through their own links.
+    inline &&= jitsi.platform === 'web'
+    const refusal = tokens.precheck(jitsi)
+    if (refusal) return refuse(request, reply, inline, refusal)
+    // A reply is thenable (it resolves once sent), so refresh says with a boolean whether it answered.
+    if (jitsi.refreshToken !== undefined && await refresh(request, reply, jitsi, inline)) return reply
     const { refreshToken, ...kept } = jitsi
     const transaction: LoginTransaction = { id: newTransactionId(), verifier: newVerifier(), nonce: newNonce(), jitsi: kept, inline }
     let authorizationUrl: string

@@ -143,4 +143,7 @@ t.test('an unreachable IdP is a 503 page; the service keeps running and retries 
   t.equal(callback.statusCode, 503)
   idp.down = false
   t.equal((await app.inject({ url: loginUrl(jitsiState('room')) })).statusCode, 302, 'back once the IdP is')
+
+  const https = await build(t, loginConfig(idp, { OIDC_ISSUER: 'https://127.0.0.1:1' }))
+  t.equal((await https.app.inject({ url: loginUrl(jitsiState('room')) })).statusCode, 503, 'an https issuer nobody answers at')
 })

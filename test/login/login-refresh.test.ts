@@ -20,7 +20,7 @@ async function inlineLogin (app: FastifyInstance, room = 'Daily%20Standup', tena
 
 const refreshUrl = (refreshToken: string, room = 'Daily%20Standup', tenant?: string) => loginUrl(jitsiState(room, tenant, { refreshToken }), NONCE)
 
-async function setup (t: Tap.Test, env: Record<string, string> = {}): Promise<{ idp: TestIdp, app: FastifyInstance, logs: Array<Record<string, unknown>> }> {
+async function setup (t: { teardown: (fn: () => unknown) => void }, env: Record<string, string> = {}): Promise<{ idp: TestIdp, app: FastifyInstance, logs: Array<Record<string, unknown>> }> {
   const idp = await startTestIdp(t, LOGIN_BASE)
   const { app, logs } = await build(t, loginConfig(idp, env))
   return { idp, app, logs }
@@ -46,6 +46,8 @@ t.test('a refresh mints a new token for the same room and person without the IdP
   t.not(after.jti, before.jti)
   t.ok(acceptsJoin(message.accessToken, 'https://meet.example.org/acme/Daily%20Standup', PROSODY).ok)
   t.match(logs.filter(line => line.event === 'token.issued').at(-1), { via: 'refresh', client: 'oidc:alice' })
+  t.notOk(logs.some(line => Number(line.level) >= 50), 'answered once: nothing went wrong after the refresh')
+  t.equal(idp.requests.get('/auth'), authorizations, 'and no login was started after it')
   // The rotated token keeps the first login's expiry.
   const tokens = refreshTokens(LOGIN_SECRET)
   t.equal((await tokens.open(message.refreshToken))!.exp, (await tokens.open(first.refreshToken))!.exp)
@@ -130,13 +132,16 @@ t.test('IdPs that answer a refresh differently', async t => {
   })
 })
 
-t.test('a grant without its own maxTtl gets JWT_TTL', async t => {
+t.test('a login token lives JWT_TTL, at most the grant\'s maxTtl', async t => {
   const idp = await startTestIdp(t, LOGIN_BASE)
-  const config = loginConfig(idp, { JWT_TTL: '600' })
-  delete config.oidc!.grants.maxTtl
-  const { app } = await build(t, config)
-  const { payload } = decodeJwt((await inlineLogin(app)).accessToken)
-  t.equal(payload.exp - payload.iat, 600)
+  for (const [maxTtl, lifetime] of [[3600, 3600], [undefined, 7200]] as const) {
+    const config = loginConfig(idp, { JWT_TTL: '7200' })
+    const { maxTtl: _, ...grants } = config.oidc!.grants
+    config.oidc!.grants = maxTtl === undefined ? grants : { ...grants, maxTtl }
+    const { app } = await build(t, config)
+    const { payload } = decodeJwt((await inlineLogin(app)).accessToken)
+    t.equal(payload.exp - payload.iat, lifetime, `maxTtl ${maxTtl}`)
+  }
 })
 
 t.test('logout: RP-initiated logout at the IdP, then a page that tells Jitsi', async t => {

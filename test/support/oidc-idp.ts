@@ -6,7 +6,13 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import Provider, { type Configuration } from 'oidc-provider'
+import type { Configuration } from 'oidc-provider'
+
+// oidc-provider warns, rightly, about its development shortcuts (in-memory store, dev keys, dev login
+// form, Node 20); in tests those are the point, and the warnings would bury the test output.
+const warn = console.warn
+console.warn = (...args: unknown[]) => { if (!String(args[0]).startsWith('oidc-provider WARNING')) warn(...args) }
+const { default: Provider } = await import('oidc-provider')
 
 export const CLIENT_ID = 'jitsi-login'
 export const CLIENT_SECRET = 'a-client-secret-for-tests-only-0123456789'
