@@ -45,6 +45,13 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
   const cookiePath = `${new URL(settings.baseUrl).pathname.replace(/\/$/, '')}/login`
   const loggedOut: MessageOptions = { title: 'Logged out', text: 'You are logged out.', link: { href: config.publicUrl, label: 'Back to Jitsi Meet' } }
 
+  // Jitsi's login popup must keep its opener through every hop (our redirects, the IdP, our page):
+  // helmet's Cross-Origin-Opener-Policy on any of them would cut it off (docs/jitsi.md §11.6).
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    reply.removeHeader('cross-origin-opener-policy')
+    done()
+  })
+
   /** Only the logout pages may be framed, and only by the Jitsi origin (its hidden logout iframe). */
   function sendPage (reply: FastifyReply, page: Page, framable = false) {
     if (framable) reply.removeHeader('x-frame-options')

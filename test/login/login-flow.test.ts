@@ -63,6 +63,7 @@ t.test('inline: a page posts oauth-success to its opener, for the Jitsi origin o
   const csp = String(res.headers['content-security-policy'])
   const nonce = /script-src 'nonce-([^']+)'/.exec(csp)![1]!
   t.match(csp, /default-src 'none'.*frame-ancestors 'none'/)
+  t.equal(res.headers['cross-origin-opener-policy'], undefined, 'the popup keeps its opener after the trip through the IdP')
   t.match(res.body, `<script nonce="${nonce}">`)
   const { message, targetOrigin } = postedMessage(res.body)
   t.equal(targetOrigin, 'https://meet.example.org')
