@@ -4,9 +4,9 @@
  */
 import t from 'tap'
 import { build, decodeJwt } from '../helper.js'
-import { CookieJar, startTestIdp } from '../support/oidc-idp.js'
+import { CookieJar, loginAtIdp, startTestIdp } from '../support/oidc-idp.js'
 import { acceptsJoin } from '../support/prosody-verifier.js'
-import { fullLogin, jitsiState, LOGIN_BASE, loginConfig, loginUrl, postedMessage, PROSODY } from './support.js'
+import { fullLogin, jitsiState, LOGIN_BASE, loginConfig, loginUrl, postedMessage, PROSODY, startLogin } from './support.js'
 
 t.test('a browser login lands on the meeting with a token Prosody accepts for that room', async t => {
   const idp = await startTestIdp(t, LOGIN_BASE)
@@ -114,4 +114,17 @@ t.test('without OIDC_CLIENT_ID there are no login routes', async t => {
   config.login = undefined
   const { app } = await build(t, config)
   for (const url of ['/login?room=a', '/login/callback', '/logout']) t.equal((await app.inject({ url })).statusCode, 404, url)
+})
+
+t.test('two logins at once in one browser (two tabs) both finish, each with its own room', async t => {
+  const idp = await startTestIdp(t, LOGIN_BASE)
+  const { app } = await build(t, loginConfig(idp))
+  const jar = new CookieJar()
+  const [first, second] = [await startLogin(app, loginUrl(jitsiState('first'))), await startLogin(app, loginUrl(jitsiState('second')))]
+  const cookies = { ...first.cookies, ...second.cookies }
+  for (const [started, room] of [[second, 'second'], [first, 'first']] as const) {
+    const callback = new URL(await loginAtIdp(started.location!, 'alice', jar))
+    const res = await app.inject({ url: `/login/callback${callback.search}`, cookies })
+    t.match(res.headers.location, new RegExp(`^https://meet\\.example\\.org/${room}\\?jwt=`), room)
+  }
 })
