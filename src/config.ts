@@ -15,6 +15,7 @@ import { JAAS_PUBLIC_URL } from './jitsi/jaas.js'
 import type { KeyConfig } from './keys/key-config.js'
 import { signingConfig } from './keys/signing-config.js'
 import { loadOidcConfig, type OidcConfig } from './oidc/oidc-config.js'
+import { loadLoginConfig, type LoginConfig } from './config/login-config.js'
 
 export { ConfigError }
 
@@ -50,6 +51,8 @@ export interface Config {
   developmentApiKey?: string
   /** Identity-provider tokens accepted at POST /tokens (OIDC_*); undefined: API keys only. */
   oidc?: OidcConfig
+  /** Jitsi's tokenAuthUrl login (OIDC_CLIENT_ID, LOGIN_*); undefined: no login routes. */
+  login?: LoginConfig
   corsOrigins: string[]
   /** redisUrl may carry a password: never logged. */
   rateLimit: { max: number, window: string, authFailures: number, redisUrl?: string }
@@ -113,6 +116,7 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
   const algorithm = signing?.algorithm ?? 'HS256'
   const secret = signing && isHmacAlgorithm(algorithm) ? problems.check(() => hmacSecret(env, production, defaults), undefined) : undefined
   const oidc = problems.check(() => loadOidcConfig(env, production), undefined)
+  const login = problems.check(() => loadLoginConfig(env, production, defaults), undefined)
   // Minting is a privilege: production needs real clients (or an identity provider); development gets one with every grant.
   const developmentApiKey = env.CLIENTS_FILE === undefined && !(production && env.OIDC_ISSUER !== undefined)
     ? problems.check(() => required<string | undefined>(undefined, production, 'CLIENTS_FILE', generateApiKey, defaults), undefined)
@@ -151,6 +155,7 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
     clientsFile: env.CLIENTS_FILE,
     developmentApiKey,
     oidc,
+    login,
     corsOrigins: env.CORS_ORIGINS.split(',').map(origin => origin.trim()).filter(Boolean),
     rateLimit: { max: env.RATE_LIMIT_MAX, window: env.RATE_LIMIT_WINDOW, authFailures: env.AUTH_FAILURE_LIMIT, redisUrl: env.RATE_LIMIT_REDIS_URL },
     bodyLimit: env.BODY_LIMIT,

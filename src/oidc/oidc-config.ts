@@ -45,6 +45,7 @@ export interface OidcEnv {
   OIDC_MODERATOR_VALUES?: string
   OIDC_ALGORITHMS?: string
   OIDC_CLOCK_TOLERANCE?: number
+  OIDC_CLIENT_ID?: string
 }
 
 const list = (value: string | undefined) => (value ?? '').split(',').map(item => item.trim()).filter(Boolean)
@@ -87,7 +88,8 @@ export function loadOidcConfig (env: OidcEnv, production: boolean): OidcConfig |
   if (env.OIDC_JWKS_URL !== undefined) httpsUnlessDevelopment('OIDC_JWKS_URL', env.OIDC_JWKS_URL, production)
 
   // Without an audience, a token the IdP issued to any other application would be accepted too.
-  const audience = list(env.OIDC_AUDIENCE)
+  // The login's ID tokens name its client id, so that is the audience when only the login is configured.
+  const audience = list(env.OIDC_AUDIENCE ?? env.OIDC_CLIENT_ID)
   if (audience.length === 0) throw new ConfigError('OIDC_AUDIENCE', 'is required with OIDC_ISSUER (the client id or API audience your IdP puts in "aud")')
 
   const algorithms = env.OIDC_ALGORITHMS === undefined ? [...OIDC_ALGORITHMS] : list(env.OIDC_ALGORITHMS)
