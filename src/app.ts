@@ -7,6 +7,7 @@ import fp from 'fastify-plugin'
 import { LogController, type FastifyInstance, type FastifyServerOptions, type RawServerDefault } from 'fastify'
 import type { Config } from './config.js'
 import { FORMATS } from './schemas/formats.js'
+import { fastifyTrustProxy } from './config/trust-proxy.js'
 import corsPolicy from './plugins/external/cors.js'
 import securityHeaders from './plugins/external/helmet.js'
 import openapi from './plugins/external/swagger.js'
@@ -38,6 +39,8 @@ export function serverOptions (config: Config, logger: FastifyServerOptions['log
     // One line per request is written by plugins/request-log.ts instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
+    // request.ip (failed-auth budget, audit lines) is X-Forwarded-For's client only behind a trusted proxy.
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     // Reverse proxies may pass the id they logged; anything else gets a fresh one.
     requestIdHeader: false,
     genReqId: (request) => {
@@ -74,10 +77,11 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(requestLog)
   // Before the routes: they document and time every route registered after them.
   await fastify.register(openapi)
+  // Before metrics: a wrong metrics token spends the same failed-auth budget as a wrong API key.
+  await fastify.register(rateLimits, { config })
   await fastify.register(metrics, { config })
   await fastify.register(securityHeaders)
   await fastify.register(corsPolicy, { config })
-  await fastify.register(rateLimits, { config })
   await fastify.register(signer, { config })
   await fastify.register(tokenIssuer, { config })
   await fastify.register(oidcAuth, { config })

@@ -7,6 +7,7 @@ import envSchema from 'env-schema'
 import { ConfigError } from './config/config-error.js'
 import { EnvSchema, SECRET_VARIABLES, type Env } from './config/env-schema.js'
 import { resolveSecretFiles } from './config/secret-files.js'
+import { parseTrustProxy } from './config/trust-proxy.js'
 import { generateApiKey } from './clients/api-keys.js'
 import { isHmacAlgorithm, type SigningAlgorithm } from './jitsi/algorithms.js'
 import { JAAS_PUBLIC_URL } from './jitsi/jaas.js'
@@ -47,6 +48,8 @@ export interface Config {
   /** Identity-provider tokens accepted at POST /tokens (OIDC_*); undefined: API keys only. */
   oidc?: OidcConfig
   corsOrigins: string[]
+  /** TRUST_PROXY as Fastify's trustProxy; undefined: the socket's address is the client's. */
+  trustProxy?: number | string[]
   /** redisUrl may carry a password: never logged. */
   rateLimit: { max: number, window: string, authFailures: number, redisUrl?: string }
   bodyLimit: number
@@ -141,6 +144,7 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
     developmentApiKey,
     oidc,
     corsOrigins: env.CORS_ORIGINS.split(',').map(origin => origin.trim()).filter(Boolean),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     rateLimit: { max: env.RATE_LIMIT_MAX, window: env.RATE_LIMIT_WINDOW, authFailures: env.AUTH_FAILURE_LIMIT, redisUrl: env.RATE_LIMIT_REDIS_URL },
     bodyLimit: env.BODY_LIMIT,
     metricsToken: env.METRICS_TOKEN,

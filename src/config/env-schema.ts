@@ -39,6 +39,7 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT_WINDOW: Type.String({ default: '1 minute' }),
   RATE_LIMIT_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Share rate limits across instances through this Redis' })),
   AUTH_FAILURE_LIMIT: Type.Integer({ minimum: 1, default: 20, description: 'Failed authentications per IP per window' }),
+  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, description: 'Reverse proxies whose X-Forwarded-For names the client: addresses/CIDRs, comma-separated, or a hop count; unset: none' })),
   BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 1_048_576, default: 16_384 }),
 
   // Frontends exchanging an identity-provider token (src/oidc/oidc-config.ts applies defaults and rules).
