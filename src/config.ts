@@ -43,7 +43,7 @@ export interface Config {
     keys?: KeyConfig
   }
   clientsFile?: string
-  /** Outside production without CLIENTS_FILE: the key of a development client with every grant. */
+  /** Outside production, without CLIENTS_FILE and with a development signing key: the key of a client with every grant. */
   developmentApiKey?: string
   /** Identity-provider tokens accepted at POST /tokens (OIDC_*); undefined: API keys only. */
   oidc?: OidcConfig
@@ -60,6 +60,9 @@ export interface Config {
   /** Variables that fell back to a development default, for the start-up banner. */
   developmentDefaults: string[]
 }
+
+/** The only NODE_ENV values with development rules; anything else (Production, prod, staging) runs production's. */
+export const NON_PRODUCTION_ENVS = ['development', 'test']
 
 const DEVELOPMENT_PUBLIC_URL = 'https://localhost:8443' // docker-jitsi-meet's own default
 const DEVELOPMENT_APP_ID = 'jitsi-token-service-dev'
@@ -95,7 +98,8 @@ function withoutEmptyValues (env: Record<string, string | undefined>): Record<st
 
 export function loadConfig (rawEnv: Record<string, string | undefined>): Config {
   const env = parseEnv(resolveSecretFiles(withoutEmptyValues(rawEnv), SECRET_VARIABLES))
-  const production = env.NODE_ENV === 'production'
+  // Fails closed: a typo in NODE_ENV must never bring development defaults (a printed key with every grant) to a real deployment.
+  const production = !NON_PRODUCTION_ENVS.includes(env.NODE_ENV)
   const defaults: string[] = []
 
   const signing = signingConfig(env, rawEnv.JWT_PRIVATE_KEY_FILE, production, defaults)
@@ -109,8 +113,10 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
     }
   }
   const oidc = loadOidcConfig(env, production)
-  // Minting is a privilege: production needs real clients (or an identity provider); development gets one with every grant.
-  const developmentApiKey = env.CLIENTS_FILE === undefined && !(production && oidc)
+  // Minting is a privilege: production needs real clients (or an identity provider); development gets one with every
+  // grant, but only while the signing key is a development one too: next to a real key it would mint real tokens.
+  const developmentKey = defaults.includes('JWT_APP_SECRET') || defaults.includes('JWT_PRIVATE_KEY_FILE')
+  const developmentApiKey = env.CLIENTS_FILE === undefined && !(production && oidc) && (production || developmentKey)
     ? required<string | undefined>(undefined, production, 'CLIENTS_FILE', generateApiKey, defaults)
     : undefined
   if (production && env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN.length < MIN_SECRET_LENGTH) {

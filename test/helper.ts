@@ -19,7 +19,10 @@ export const SECRET = randomBytes(32).toString('hex')
 export const PUBLIC_URL = 'https://meet.example.org'
 
 export function testConfig (env: Record<string, string | undefined> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', JWT_APP_ID: APP_ID, JWT_APP_SECRET: SECRET, PUBLIC_URL, ...env })
+  const config = loadConfig({ NODE_ENV: 'test', JWT_APP_ID: APP_ID, JWT_APP_SECRET: SECRET, PUBLIC_URL, ...env })
+  // loadConfig makes no development client next to a real secret (SECRET is one); tests get one from the config object.
+  if (config.production || config.clientsFile !== undefined || config.developmentApiKey !== undefined) return config
+  return { ...config, developmentApiKey: generateApiKey() }
 }
 
 export interface Built {

@@ -70,10 +70,11 @@ export default fp(async function rateLimits (fastify, opts: { config: Config }) 
   const failures = fastify.createRateLimit({ max: authFailures, timeWindow: window })
   fastify.decorate<AuthFailures>('authFailures', {
     async count (request, refusal) {
-      const limit = await failures(request)
-      if (!limit.isExceeded) return refusal
+      // Without an allowList the answer always has the counting shape.
+      const { isExceeded, ttlInSeconds } = await failures(request) as Extract<Awaited<ReturnType<typeof failures>>, { isAllowed: false }>
+      if (!isExceeded) return refusal
       return new ProblemError(429, 'rate_limited', 'Too many failed authentications from this address; try again later.', undefined, {
-        'retry-after': String(limit.ttlInSeconds)
+        'retry-after': String(ttlInSeconds)
       })
     }
   })
