@@ -53,7 +53,7 @@ export interface Config {
   /** redisUrl may carry a password: never logged. */
   rateLimit: { max: number, window: string, authFailures: number, redisUrl?: string }
   bodyLimit: number
-  /** Bearer token GET /metrics requires (METRICS_TOKEN); undefined: open. Never logged. */
+  /** Bearer token GET /metrics requires (METRICS_TOKEN); undefined: open (production: only with METRICS_PUBLIC=true). Never logged. */
   metricsToken?: string
   /** Graceful shutdown (src/shutdown.ts): drain window, then a hard deadline, both in ms from the signal. */
   shutdown: { drainMs: number, timeoutMs: number }
@@ -119,6 +119,10 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
   const developmentApiKey = env.CLIENTS_FILE === undefined && !(production && oidc) && (production || developmentKey)
     ? required<string | undefined>(undefined, production, 'CLIENTS_FILE', generateApiKey, defaults)
     : undefined
+  // Metrics name clients and show traffic: in production open only when the operator says so.
+  if (production && env.METRICS_TOKEN === undefined && !env.METRICS_PUBLIC) {
+    throw new ConfigError('METRICS_TOKEN', 'is required when NODE_ENV=production; or set METRICS_PUBLIC=true to serve /metrics to anyone who can reach it')
+  }
   if (production && env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN.length < MIN_SECRET_LENGTH) {
     throw new ConfigError('METRICS_TOKEN', `is ${env.METRICS_TOKEN.length} characters; use at least ${MIN_SECRET_LENGTH} (e.g. openssl rand -hex 32)`)
   }
