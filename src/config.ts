@@ -37,6 +37,8 @@ export interface Config {
     nbfSkew: number
     /** jitsi: self-hosted Prosody; jaas: 8x8 JaaS (iss "chat", sub the AppID, meetings on 8x8.vc). */
     profile: 'jitsi' | 'jaas'
+    /** JWT_TOP_LEVEL_MODERATOR: a top-level `moderator` copy for the token_moderation plugin. */
+    topLevelModerator: boolean
     /** JAAS_APP_ID, with JWT_PROFILE=jaas. */
     jaasAppId?: string
     /** RS*: where the keys come from (reloaded on SIGHUP) and the keys loaded at start-up. */
@@ -146,6 +148,7 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
       ttl: env.JWT_TTL,
       maxTtl: env.JWT_MAX_TTL,
       nbfSkew: env.JWT_NBF_SKEW,
+      topLevelModerator: env.JWT_TOP_LEVEL_MODERATOR,
       profile: signing.profile,
       jaasAppId: signing.jaasAppId,
       keys: signing.keys

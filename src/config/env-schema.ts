@@ -32,6 +32,7 @@ export const EnvSchema = Type.Object({
   JWT_TTL: seconds(3600, 'Default token lifetime'),
   JWT_MAX_TTL: seconds(86_400, 'Longest lifetime any caller may ask for'),
   JWT_NBF_SKEW: Type.Integer({ minimum: 0, maximum: 3600, default: 30, description: 'Seconds nbf lies in the past (Prosody allows no skew)' }),
+  JWT_TOP_LEVEL_MODERATOR: Type.Boolean({ default: false, description: 'Also emit a top-level boolean moderator claim (the community token_moderation plugin reads it there)' }),
 
   CLIENTS_FILE: Type.Optional(Type.String({ minLength: 1 })),
   CORS_ORIGINS: Type.String({ default: '' }),

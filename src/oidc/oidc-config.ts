@@ -4,6 +4,7 @@
  */
 import { Value } from '@sinclair/typebox/value'
 import { GrantsSchema } from '../clients/clients-file.js'
+import { customUserClaimProblem } from '../jitsi/user-claims.js'
 import type { Grants } from '../clients/grants.js'
 import { ConfigError } from '../config/config-error.js'
 
@@ -67,6 +68,8 @@ function parseGrants (text: string | undefined): Grants {
   const grants = { ...OIDC_DEFAULT_GRANTS, ...parsed }
   const error = Value.Errors(GrantsSchema, grants).First()
   if (error) throw new ConfigError('OIDC_GRANTS', `${error.path.slice(1)}: ${error.message}`)
+  const claimProblem = (grants.userClaims ?? []).map(customUserClaimProblem).find(Boolean)
+  if (claimProblem) throw new ConfigError('OIDC_GRANTS', `userClaims: ${claimProblem}`)
   if (grants.moderator) {
     throw new ConfigError('OIDC_GRANTS', 'cannot grant moderator to every user; set OIDC_MODERATOR_CLAIM (and OIDC_MODERATOR_VALUES) instead')
   }

@@ -73,7 +73,7 @@ t.test('--json prints the API\'s answer', async t => {
   t.equal(code, 0)
   const diagnosis = JSON.parse(stdout)
   t.equal(diagnosis.valid, true)
-  t.equal(diagnosis.checks.length, 16)
+  t.equal(diagnosis.checks.length, 17)
   t.match(diagnosis.checks[4], { name: 'signature', ok: true, blocking: false, detail: /this service's JWT_APP_SECRET/ })
 })
 
