@@ -1,0 +1,65 @@
+/**
+ * Cold start: milliseconds from spawning `node dist/server.js` to the first 200 from /health/ready,
+ * and the resident set of the idle process a second later. Polled every 5 ms, so a start is measured
+ * to within that; the median of several starts is reported.
+ */
+import { spawn } from 'node:child_process'
+import { request } from 'node:http'
+import { freePort, memoryMb, withPrefix } from './processes.js'
+
+export interface ColdStart {
+  /** Median over the starts, with every start's value. */
+  readyMs: number
+  idleRssMb: number
+  starts: Array<{ readyMs: number, idleRssMb: number }>
+}
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+
+function ready (port: number): Promise<boolean> {
+  return new Promise(resolve => {
+    const req = request({ host: '127.0.0.1', port, path: '/health/ready', agent: false }, res => {
+      res.resume()
+      resolve(res.statusCode === 200)
+    })
+    req.on('error', () => resolve(false))
+    req.end()
+  })
+}
+
+export function median (values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
+}
+
+async function once (prefix: string[], args: string[], env: Record<string, string>) {
+  const port = await freePort()
+  const started = performance.now()
+  const [command, ...rest] = withPrefix(prefix, args)
+  const child = spawn(command!, rest, {
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: 'ignore'
+  })
+  let exited = false
+  child.once('exit', () => { exited = true })
+  try {
+    while (!(await ready(port))) {
+      if (exited || performance.now() - started > 20_000) throw new Error('the service did not become ready')
+      await sleep(5)
+    }
+    const readyMs = performance.now() - started
+    await sleep(1000)
+    return { readyMs, idleRssMb: memoryMb(child.pid!).rss ?? NaN }
+  } finally {
+    child.kill('SIGKILL')
+    if (!exited) await new Promise(resolve => child.once('exit', resolve))
+  }
+}
+
+/** `prefix` pins the process (taskset -c N) or is empty. */
+export async function coldStart (prefix: string[], args: string[], env: Record<string, string>, times: number): Promise<ColdStart> {
+  const starts = []
+  for (let i = 0; i < times; i++) starts.push(await once(prefix, args, env))
+  return { readyMs: median(starts.map(s => s.readyMs)), idleRssMb: median(starts.map(s => s.idleRssMb)), starts }
+}
