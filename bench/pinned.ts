@@ -53,7 +53,7 @@ export function pinnedUnavailable (): string | undefined {
 /** GET /health latencies (ms), one request at a time every 20 ms, until stopped. */
 function sampleHealth (url: string) {
   const samples: number[] = []
-  let running = true
+  const state = { running: true }
   const once = () => new Promise<void>(resolve => {
     const started = performance.now()
     const req = request(`${url}/health`, { agent: false }, res => {
@@ -64,12 +64,12 @@ function sampleHealth (url: string) {
     req.end()
   })
   const loop = (async () => {
-    while (running) {
+    while (state.running) {
       await once()
       await new Promise(resolve => setTimeout(resolve, 20))
     }
   })()
-  return async () => { running = false; await loop; return samples }
+  return async () => { state.running = false; await loop; return samples }
 }
 
 interface Measured { rounds: WrkRun[], cpu: number, memory: ReturnType<typeof memoryMb> }

@@ -30,7 +30,6 @@ const RESULTS = new URL('./results.json', import.meta.url)
 
 const say = (line: string) => process.stderr.write(line + '\n')
 
-
 interface Measured { rounds: Round[], cpu: number, memory: ReturnType<typeof memoryMb> }
 
 /** Each round measures every server and the in-process signing limits, so drift hits them alike. */
