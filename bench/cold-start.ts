@@ -5,20 +5,25 @@
  */
 import { spawn } from 'node:child_process'
 import { request } from 'node:http'
-import { freePort, memoryMb, withPrefix } from './processes.js'
+import { cpuSeconds, freePort, memoryMb, withPrefix } from './processes.js'
 
-export interface ColdStart {
-  /** Median over the starts, with every start's value. */
+export interface Start {
   readyMs: number
+  /** CPU time (user + system) the process used until ready: what contention on a shared machine barely moves. */
+  cpuMs: number
   idleRssMb: number
-  starts: Array<{ readyMs: number, idleRssMb: number }>
+}
+
+export interface ColdStart extends Start {
+  /** Medians over the starts, with every start's values. */
+  starts: Start[]
 }
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
-function ready (port: number): Promise<boolean> {
+function ready (port: number, path: string): Promise<boolean> {
   return new Promise(resolve => {
-    const req = request({ host: '127.0.0.1', port, path: '/health/ready', agent: false }, res => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false }, res => {
       res.resume()
       resolve(res.statusCode === 200)
     })
@@ -33,7 +38,7 @@ export function median (values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
-async function once (prefix: string[], args: string[], env: Record<string, string>) {
+async function once (prefix: string[], args: string[], env: Record<string, string>, path: string) {
   const port = await freePort()
   const started = performance.now()
   const [command, ...rest] = withPrefix(prefix, args)
@@ -44,22 +49,23 @@ async function once (prefix: string[], args: string[], env: Record<string, strin
   let exited = false
   child.once('exit', () => { exited = true })
   try {
-    while (!(await ready(port))) {
+    while (!(await ready(port, path))) {
       if (exited || performance.now() - started > 20_000) throw new Error('the service did not become ready')
       await sleep(5)
     }
     const readyMs = performance.now() - started
+    const cpuMs = (cpuSeconds(child.pid!) ?? NaN) * 1000
     await sleep(1000)
-    return { readyMs, idleRssMb: memoryMb(child.pid!).rss ?? NaN }
+    return { readyMs, cpuMs, idleRssMb: memoryMb(child.pid!).rss ?? NaN }
   } finally {
     child.kill('SIGKILL')
     if (!exited) await new Promise(resolve => child.once('exit', resolve))
   }
 }
 
-/** `prefix` pins the process (taskset -c N) or is empty. */
-export async function coldStart (prefix: string[], args: string[], env: Record<string, string>, times: number): Promise<ColdStart> {
-  const starts = []
-  for (let i = 0; i < times; i++) starts.push(await once(prefix, args, env))
-  return { readyMs: median(starts.map(s => s.readyMs)), idleRssMb: median(starts.map(s => s.idleRssMb)), starts }
+/** `prefix` pins the process (taskset -c N) or is empty; `path` answers 200 once the server is ready. */
+export async function coldStart (prefix: string[], args: string[], env: Record<string, string>, times: number, path = '/health/ready'): Promise<ColdStart> {
+  const starts: Start[] = []
+  for (let i = 0; i < times; i++) starts.push(await once(prefix, args, env, path))
+  return { readyMs: median(starts.map(s => s.readyMs)), cpuMs: median(starts.map(s => s.cpuMs)), idleRssMb: median(starts.map(s => s.idleRssMb)), starts }
 }

@@ -8,7 +8,7 @@ import type { Config } from '../config.js'
 import type { Caller } from './client-auth.js'
 import { ProblemError } from '../problems.js'
 import { idpIdentity } from '../oidc/identity.js'
-import { createIdpVerifier, type Rejection } from '../oidc/verifier.js'
+import type { Rejection } from '../oidc/verifier.js'
 
 export interface OidcAuthenticator {
   /** The caller for a valid token, or why it is refused; throws a 503 problem when the IdP's keys cannot be fetched. */
@@ -30,6 +30,8 @@ export default fp(async function oidcAuth (fastify, opts: { config: Config }) {
     fastify.decorate('oidc', null)
     return
   }
+  // Loaded only when OIDC_ISSUER is set: jose and the remote key sets cost the others nothing.
+  const { createIdpVerifier } = await import('../oidc/verifier.js')
   const verify = createIdpVerifier(oidc)
   // Built once: moderator rights come only from the IdP's claim (OIDC_MODERATOR_CLAIM).
   const memberGrants = Object.freeze({ ...oidc.grants, moderator: false })

@@ -7,7 +7,7 @@
  */
 import fp from 'fastify-plugin'
 import rateLimit from '@fastify/rate-limit'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import type { Config } from '../../config.js'
 
 export interface RateLimitStore {
@@ -25,6 +25,8 @@ export default fp(async function rateLimits (fastify, opts: { config: Config }) 
   let state: RateLimitStore['state'] = 'local'
   if (redisUrl) {
     state = 'unavailable'
+    // Loaded only when configured: most deployments never pay for ioredis at start-up.
+    const { Redis } = await import('ioredis')
     redis = new Redis(redisUrl, {
       // Fail fast while disconnected instead of queueing: a request must never wait for Redis.
       enableOfflineQueue: false,
