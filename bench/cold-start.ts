@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process'
 import { request } from 'node:http'
+import { median } from './parse.js'
 import { cpuSeconds, freePort, memoryMb, withPrefix } from './processes.js'
 
 export interface Start {
@@ -30,12 +31,6 @@ function ready (port: number, path: string): Promise<boolean> {
     req.on('error', () => resolve(false))
     req.end()
   })
-}
-
-export function median (values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
 async function once (prefix: string[], args: string[], env: Record<string, string>, path: string) {

@@ -7,39 +7,12 @@ import { execFile } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { promisify } from 'node:util'
 import type { Target } from './load.js'
+import { parseAutocannonJson, type RateRun } from './parse.js'
+
+export type { RateRun }
 
 const run = promisify(execFile)
 const AUTOCANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js')
-
-export interface RateRun {
-  /** Requests per second asked for and answered. */
-  offered: number
-  achieved: number
-  p50: number
-  p99: number
-  errors: number
-  non2xx: number
-}
-
-interface AutocannonJson {
-  latency: { p50: number, p99: number }
-  requests: { average: number }
-  errors: number
-  timeouts: number
-  non2xx: number
-}
-
-export function parseAutocannonJson (stdout: string, offered: number): RateRun {
-  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as AutocannonJson
-  return {
-    offered,
-    achieved: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors,
-    non2xx: result.non2xx
-  }
-}
 
 export async function constantRate (target: Target, rate: number, opts: { cpu: string, connections: number, seconds: number }): Promise<RateRun> {
   const offered = Math.max(1, Math.round(rate))

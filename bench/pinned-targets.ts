@@ -4,7 +4,7 @@
  * share of the service's maximum, RS256 scaling over one thread's RSA-2048 rate, cold start and RSS.
  */
 import type { ColdStart } from './cold-start.js'
-import type { RateRun } from './constant-rate.js'
+import type { RateRun } from './parse.js'
 import { atLeast, atMost, cells, clean, ratio, renderTable, type ServerResult, type Servers, type SigningLimits, type TargetCheck } from './targets.js'
 
 export const PINNED_TARGETS = {

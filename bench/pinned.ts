@@ -13,7 +13,7 @@ import { request } from 'node:http'
 import { availableParallelism } from 'node:os'
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { coldStart, median } from './cold-start.js'
+import { coldStart } from './cold-start.js'
 import { constantRate } from './constant-rate.js'
 import { machine } from './machine.js'
 import { cpuSeconds, memoryMb } from './processes.js'
@@ -23,7 +23,8 @@ import { DIST_DIR, LABELS, SERVICE_NODE_FLAG, startScenarios, type Scenario } fr
 import { benchSetup, serviceEnv } from './service-setup.js'
 import { signingLimits } from './signing.js'
 import { meanSigningLimits, serverTable, signingTable, targetsReport, type ServerResult, type Servers, type SigningLimits } from './targets.js'
-import { wrk, type WrkRun } from './wrk.js'
+import { median, type WrkRun } from './parse.js'
+import { wrk } from './wrk.js'
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
 const ROUNDS = setting('BENCH_ROUNDS', 3)
