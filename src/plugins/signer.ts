@@ -2,8 +2,8 @@
  * Signs claim sets; the header is {alg, typ: "JWT"} (+ kid for RS*) as Prosody requires
  * (jitsi-tokens.md §0 rules 1–3).
  * - HS* signs with a header segment and HMAC key worked out once (keys/hs-sign.ts).
- * - RS* signs with the active key of a key ring on a pool of worker threads, one per core
- *   (keys/sign-pool.ts), so the event loop stays free; `keys.reload()` (SIGHUP) swaps the keys
+ * - RS* signs with the active key of a key ring on Node's thread pool (keys/sign-pool.ts), so the
+ *   event loop stays free and every core signs; `keys.reload()` (SIGHUP) swaps the keys
  *   without a restart. A pool failure is a 503 (try again), never a 500.
  * Without a key that can sign, /health/ready says why and POST /tokens answers 503.
  */
@@ -36,7 +36,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     signer: Signer
     keys: SigningKeys
-    /** RS* only: the signing threads (closed with the app). */
+    /** RS* only: where signatures run (closed with the app). */
     signPool?: SignPool
   }
 }
