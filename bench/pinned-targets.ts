@@ -31,6 +31,8 @@ export interface PinnedRun {
   /** Latency of GET /health (ms) sampled during the RS256 rounds. */
   healthDuringRs256?: { p50: number, p99: number, samples: number }
   coldStart?: ColdStart
+  /** The bare Fastify floor's start in the same run, for comparison. */
+  floorColdStart?: ColdStart
 }
 
 /** The pth percentile (0–100) of the values, nearest rank; undefined for none. */
@@ -59,6 +61,7 @@ export function evaluatePinned (run: PinnedRun): TargetCheck[] {
     clean('RS256 errors / non-2xx', rs256),
     atMost('GET /health p99 during RS256 load', run.healthDuringRs256?.p99, T.healthP99DuringRs256Ms, 'ms'),
     atMost('cold start to /health/ready', run.coldStart?.readyMs, T.coldStartMs, 'ms'),
+    atMost('cold start CPU (contention-proof)', run.coldStart?.cpuMs, T.coldStartMs, 'ms'),
     atMost('idle RSS after start', run.coldStart?.idleRssMb, T.idleRssMb, 'MB'),
     atMost('HS256 RSS after load', hs256?.rssMb, T.hs256RssMb, 'MB')
   ]

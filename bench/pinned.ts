@@ -13,13 +13,13 @@ import { request } from 'node:http'
 import { availableParallelism } from 'node:os'
 import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { coldStart } from './cold-start.js'
+import { coldStart, type ColdStart } from './cold-start.js'
 import { constantRate } from './constant-rate.js'
 import { machine } from './machine.js'
 import { cpuSeconds, memoryMb } from './processes.js'
 import { jwtParts } from './probe.js'
 import { evaluatePinned, fixedLoadTable, percentile, PINNED_TARGETS, type PinnedRun } from './pinned-targets.js'
-import { DIST_DIR, LABELS, SERVICE_NODE_FLAG, startScenarios, type Scenario } from './scenarios.js'
+import { BENCH_DIR, DIST_DIR, LABELS, SERVICE_NODE_FLAG, startScenarios, type Scenario } from './scenarios.js'
 import { benchSetup, serviceEnv } from './service-setup.js'
 import { signingLimits } from './signing.js'
 import { meanSigningLimits, serverTable, signingTable, targetsReport, type ServerResult, type Servers, type SigningLimits } from './targets.js'
@@ -156,6 +156,8 @@ export async function runPinned () {
     await stopAll()
     say(`cold start × ${STARTS}`)
     run.coldStart = await coldStart(pin(SERVER_CPU), [SERVICE_NODE_FLAG, join(DIST_DIR, 'server.js')], serviceEnv(setup, 'HS256'), STARTS)
+    // The floor's own start, in the same run: what node + Fastify alone cost on this machine now.
+    run.floorColdStart = await coldStart(pin(SERVER_CPU), [join(BENCH_DIR, 'servers', 'baseline.js')], {}, STARTS, '/health')
 
     const targets = evaluatePinned(run)
     const info = machine()
@@ -163,7 +165,8 @@ export async function runPinned () {
       `(RS256 on ${allCores}), wrk on core ${LOAD_CPU} · ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds × ${DURATION}s per server`
     const lines = [header, '', serverTable(servers), '', signingTable(signing), '', fixedLoadTable(run.fixedLoad), '']
     if (run.healthDuringRs256) lines.push(`GET /health during RS256 load: p50 ${run.healthDuringRs256.p50.toFixed(1)} ms, p99 ${run.healthDuringRs256.p99.toFixed(1)} ms (${run.healthDuringRs256.samples} samples)`)
-    lines.push(`cold start (median of ${STARTS}): ${run.coldStart.readyMs.toFixed(0)} ms to /health/ready, ${run.coldStart.idleRssMb.toFixed(1)} MB RSS idle`, '', targetsReport(targets), '')
+    const start = (c: ColdStart) => `${c.readyMs.toFixed(0)} ms (${c.cpuMs.toFixed(0)} ms CPU), ${c.idleRssMb.toFixed(1)} MB RSS idle`
+    lines.push(`cold start (median of ${STARTS}) to /health/ready: service ${start(run.coldStart)}; bare Fastify floor ${start(run.floorColdStart)}`, '', targetsReport(targets), '')
     process.stdout.write(lines.join('\n'))
     if (rs256Skipped) process.stdout.write(`service RS256 skipped: ${rs256Skipped}\n`)
 

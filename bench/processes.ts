@@ -47,7 +47,7 @@ export async function startServer (name: string, args: string[], env: Record<str
   const exit = new Promise<void>(resolve => child.once('exit', code => { exited = code; resolve() }))
   const url = `http://127.0.0.1:${port}`
 
-  const deadline = Date.now() + 20_000
+  const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
     if (exited !== undefined) break
     const ok = await fetch(`${url}/health`).then(res => res.ok, () => false)

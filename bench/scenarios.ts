@@ -10,7 +10,7 @@ import { probe, tokenProblem } from './probe.js'
 import { rs256Unsupported, serviceEnv, type BenchSetup } from './service-setup.js'
 import type { ServerName } from './targets.js'
 
-const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url))
+export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url))
 /** BENCH_DIST measures another build (e.g. a copy of the previous one) with the same command. */
 export const DIST_DIR = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(BENCH_DIR, '..', 'dist')
 
