@@ -89,6 +89,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(keyRoutes)
   await fastify.register(tokenRoutes, { config })
   await fastify.register(verifyRoutes, { config })
+  if (config.login) await fastify.register(import('./routes/login.js'), { config })
   await fastify.register(docsPage)
 }
 

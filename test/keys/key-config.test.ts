@@ -120,7 +120,7 @@ t.test('JWT_PROFILE=jaas: RS256 by default, an AppID required, kids under the Ap
   t.match(refusal({ ...jaas, JWT_KID: 'Key_1' }), { variable: 'JWT_KID', message: /must be the key id from the JaaS console/ })
   t.match(refusal({ ...jaas, JWT_KID: 'abc', JWT_SIGN_TYPE: 'RS512' }), { variable: 'JWT_SIGN_TYPE', message: /is RS512, but JaaS \(JWT_PROFILE=jaas\) accepts only RS256/ })
   t.match(refusal({ ...jaas, JWT_KID: 'abc', JAAS_APP_ID: undefined }), { variable: 'JAAS_APP_ID', message: /is required with JWT_PROFILE=jaas/ })
-  t.match(refusal({ ...jaas, JWT_KID: 'abc', JAAS_APP_ID: 'my-app' }), { variable: 'JAAS_APP_ID', message: /must match pattern/ })
+  t.match(refusal({ ...jaas, JWT_KID: 'abc', JAAS_APP_ID: 'my-app' }), { variable: 'JAAS_APP_ID', message: /must be a JaaS AppID, vpaas-magic-cookie-<32 hex digits> \(given: "my-app"\)/ })
   t.match(refusal({ ...PRODUCTION, JWT_PRIVATE_KEY_FILE: file, JWT_KID: 'abc', JAAS_APP_ID: APP_ID }), { variable: 'JAAS_APP_ID', message: /is set, but JWT_PROFILE is not jaas/ })
   t.match(refusal({ ...jaas, JWT_KID: 'abc', JWT_PROFILE: '8x8' }), { variable: 'JWT_PROFILE' })
 })
