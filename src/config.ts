@@ -9,6 +9,7 @@ import { ConfigProblems } from './config/config-problems.js'
 import { envProblems, given, type SchemaError } from './config/env-problems.js'
 import { EnvSchema, SECRET_VARIABLES, type Env } from './config/env-schema.js'
 import { resolveSecretFiles } from './config/secret-files.js'
+import { parseTrustProxy } from './config/trust-proxy.js'
 import { generateApiKey } from './clients/api-keys.js'
 import { isHmacAlgorithm, type SigningAlgorithm } from './jitsi/algorithms.js'
 import { JAAS_PUBLIC_URL } from './jitsi/jaas.js'
@@ -47,23 +48,28 @@ export interface Config {
     keys?: KeyConfig
   }
   clientsFile?: string
-  /** Outside production without CLIENTS_FILE: the key of a development client with every grant. */
+  /** Outside production, without CLIENTS_FILE and with a development signing key: the key of a client with every grant. */
   developmentApiKey?: string
   /** Identity-provider tokens accepted at POST /tokens (OIDC_*); undefined: API keys only. */
   oidc?: OidcConfig
   /** Jitsi's tokenAuthUrl login (OIDC_CLIENT_ID, LOGIN_*); undefined: no login routes. */
   login?: LoginConfig
   corsOrigins: string[]
+  /** TRUST_PROXY as Fastify's trustProxy; undefined: the socket's address is the client's. */
+  trustProxy?: number | string[]
   /** redisUrl may carry a password: never logged. */
   rateLimit: { max: number, window: string, authFailures: number, redisUrl?: string }
   bodyLimit: number
-  /** Bearer token GET /metrics requires (METRICS_TOKEN); undefined: open. Never logged. */
+  /** Bearer token GET /metrics requires (METRICS_TOKEN); undefined: open (production: only with METRICS_PUBLIC=true). Never logged. */
   metricsToken?: string
   /** Graceful shutdown (src/shutdown.ts): drain window, then a hard deadline, both in ms from the signal. */
   shutdown: { drainMs: number, timeoutMs: number }
   /** Variables that fell back to a development default, for the start-up banner. */
   developmentDefaults: string[]
 }
+
+/** The only NODE_ENV values with development rules; anything else (Production, prod, staging) runs production's. */
+export const NON_PRODUCTION_ENVS = ['development', 'test']
 
 const DEVELOPMENT_PUBLIC_URL = 'https://localhost:8443' // docker-jitsi-meet's own default
 const DEVELOPMENT_APP_ID = 'jitsi-token-service-dev'
@@ -108,7 +114,8 @@ function hmacSecret (env: Env, production: boolean, defaults: string[]): string 
 export function loadConfig (rawEnv: Record<string, string | undefined>): Config {
   const problems = new ConfigProblems()
   const env = parseEnv(resolveSecretFiles(withoutEmptyValues(rawEnv), SECRET_VARIABLES, problems), problems)
-  const production = env.NODE_ENV === 'production'
+  // Fails closed: a typo in NODE_ENV must never bring development defaults (a printed key with every grant) to a real deployment.
+  const production = !NON_PRODUCTION_ENVS.includes(env.NODE_ENV)
   const defaults: string[] = []
 
   // Each independent part is checked even when another failed; the fallbacks only let the checks go on.
@@ -117,10 +124,16 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
   const secret = signing && isHmacAlgorithm(algorithm) ? problems.check(() => hmacSecret(env, production, defaults), undefined) : undefined
   const oidc = problems.check(() => loadOidcConfig(env, production), undefined)
   const login = problems.check(() => loadLoginConfig(env, production, defaults), undefined)
-  // Minting is a privilege: production needs real clients (or an identity provider); development gets one with every grant.
-  const developmentApiKey = env.CLIENTS_FILE === undefined && !(production && env.OIDC_ISSUER !== undefined)
+  // Minting is a privilege: production needs real clients (or an identity provider); development gets one with every
+  // grant, but only while the signing key is a development one too: next to a real key it would mint real tokens.
+  const developmentKey = defaults.includes('JWT_APP_SECRET') || defaults.includes('JWT_PRIVATE_KEY_FILE')
+  const developmentApiKey = env.CLIENTS_FILE === undefined && !(production && env.OIDC_ISSUER !== undefined) && (production || developmentKey)
     ? problems.check(() => required<string | undefined>(undefined, production, 'CLIENTS_FILE', generateApiKey, defaults), undefined)
     : undefined
+  // Metrics name clients and show traffic: in production open only when the operator says so.
+  if (production && env.METRICS_TOKEN === undefined && !env.METRICS_PUBLIC) {
+    problems.add('METRICS_TOKEN', 'is required when NODE_ENV=production; or set METRICS_PUBLIC=true to serve /metrics to anyone who can reach it')
+  }
   if (production && env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN.length < MIN_SECRET_LENGTH) {
     problems.add('METRICS_TOKEN', `is ${env.METRICS_TOKEN.length} characters; use at least ${MIN_SECRET_LENGTH} (e.g. openssl rand -hex 32)`)
   }
@@ -130,6 +143,7 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
   if (env.JWT_TTL > env.JWT_MAX_TTL) problems.add('JWT_TTL', `(${env.JWT_TTL}) is longer than JWT_MAX_TTL (${env.JWT_MAX_TTL})`)
   const publicUrl = problems.check(() => required(env.PUBLIC_URL ?? (signing?.jaasAppId ? JAAS_PUBLIC_URL : undefined), production, 'PUBLIC_URL', () => DEVELOPMENT_PUBLIC_URL, defaults), DEVELOPMENT_PUBLIC_URL)
   const appId = problems.check(() => required(env.JWT_APP_ID ?? signing?.jaasAppId, production, 'JWT_APP_ID', () => DEVELOPMENT_APP_ID, defaults), DEVELOPMENT_APP_ID)
+  const trustProxy = problems.check(() => parseTrustProxy(env.TRUST_PROXY), undefined)
   problems.throwIfAny()
 
   return {
@@ -157,6 +171,7 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
     oidc,
     login,
     corsOrigins: env.CORS_ORIGINS.split(',').map(origin => origin.trim()).filter(Boolean),
+    trustProxy,
     rateLimit: { max: env.RATE_LIMIT_MAX, window: env.RATE_LIMIT_WINDOW, authFailures: env.AUTH_FAILURE_LIMIT, redisUrl: env.RATE_LIMIT_REDIS_URL },
     bodyLimit: env.BODY_LIMIT,
     metricsToken: env.METRICS_TOKEN,

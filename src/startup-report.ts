@@ -12,8 +12,7 @@ export interface RunningFacts {
   pid: number
 }
 
-/** Login arrives with its own configuration block (src/login); absent until then. */
-const loginOn = (config: Config) => (config as { login?: unknown }).login !== undefined
+const loginOn = (config: Config) => config.login !== undefined
 const onOff = (on: boolean) => on ? 'on' : 'off'
 
 export function startupSummary (config: Config, facts: RunningFacts): { fields: Record<string, unknown>, line: string } {

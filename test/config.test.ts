@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, MIN_SECRET_LENGTH } from '../src/config.js'
 const SECRET = 'x'.repeat(MIN_SECRET_LENGTH)
 const PRODUCTION = {
   NODE_ENV: 'production',
+  METRICS_PUBLIC: 'true',
   JWT_APP_ID: 'my-app',
   JWT_APP_SECRET: SECRET,
   PUBLIC_URL: 'https://meet.example.org',

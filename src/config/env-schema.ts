@@ -40,6 +40,7 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT_WINDOW: Type.String({ default: '1 minute' }),
   RATE_LIMIT_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Share rate limits across instances through this Redis' })),
   AUTH_FAILURE_LIMIT: Type.Integer({ minimum: 1, default: 20, description: 'Failed authentications per IP per window' }),
+  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, description: 'Reverse proxies whose X-Forwarded-For names the client: addresses/CIDRs, comma-separated, or a hop count; unset: none' })),
   BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 1_048_576, default: 16_384 }),
 
   // Frontends exchanging an identity-provider token (src/oidc/oidc-config.ts applies defaults and rules).
@@ -58,7 +59,8 @@ export const EnvSchema = Type.Object({
   LOGIN_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#]+(/[^?#]*)?$', description: 'Where browsers reach this service, e.g. https://meet.example.org/token-service' })),
   LOGIN_SECRET: Type.Optional(Type.String({ minLength: 1, description: 'Encrypts login transactions and refresh tokens (at least 32 characters in production)' })),
 
-  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 1, description: 'Bearer token Prometheus must send to GET /metrics; unset: /metrics is open' })),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 1, description: 'Bearer token Prometheus must send to GET /metrics; required in production unless METRICS_PUBLIC=true' })),
+  METRICS_PUBLIC: Type.Boolean({ default: false, description: 'true: /metrics without METRICS_TOKEN in production (say so explicitly)' }),
   SHUTDOWN_DRAIN: Type.Integer({ minimum: 0, maximum: 600_000, default: 5000, description: 'ms the listener keeps answering after SIGTERM while /health/ready says 503' }),
   SHUTDOWN_TIMEOUT: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 25_000, description: 'ms from SIGTERM after which the process exits 1 even if requests are still running' })
 })

@@ -29,8 +29,12 @@ export interface OidcConfig {
   algorithms: string[]
   /** Seconds of leeway for exp/nbf/iat. */
   clockTolerance: number
-  /** Milliseconds after a JWKS fetch before an unknown kid may trigger another (protects the IdP). */
+  /** Milliseconds after a JWKS fetch, or a failed one, before an unknown kid may trigger another (protects the IdP). */
   jwksCooldown: number
+  /** Milliseconds a fetched JWKS is fresh; older, it is refetched, and kept while the IdP does not answer. */
+  jwksMaxAge: number
+  /** Production: a discovered jwks_uri must be https, like OIDC_ISSUER and OIDC_JWKS_URL. */
+  httpsOnly: boolean
   /** The grant of every IdP user; `moderator` comes only from the moderator rule. */
   grants: Grants
   moderator?: ModeratorRule
@@ -110,6 +114,8 @@ export function loadOidcConfig (env: OidcEnv, production: boolean): OidcConfig |
     algorithms,
     clockTolerance: env.OIDC_CLOCK_TOLERANCE ?? 30,
     jwksCooldown: 30_000,
+    jwksMaxAge: 600_000,
+    httpsOnly: production,
     grants: parseGrants(env.OIDC_GRANTS),
     moderator: env.OIDC_MODERATOR_CLAIM === undefined ? undefined : { claim: env.OIDC_MODERATOR_CLAIM, values }
   }

@@ -1,6 +1,6 @@
 /**
  * One log line per request, replacing Fastify's two. For POST /tokens that line is the audit record:
- * `token.issued` (client, jti, room, sub, moderator, features, exp; never the token) or
+ * `token.issued` (client, ip, jti, room, sub, moderator, features, exp; never the token) or
  * `token.refused` with its reason and the offending fields. Other routes log one access line,
  * at debug for probes and scrapes (routes mark themselves with config.logLevel).
  */
@@ -34,6 +34,7 @@ function issuedLine (request: FastifyRequest, reply: FastifyReply, record: Audit
     event: 'token.issued',
     requestId: request.id,
     client: request.caller?.id,
+    ip: request.ip,
     jti: claims.jti,
     room: claims.room,
     sub: claims.sub,

@@ -11,6 +11,7 @@ import { keyFile, keysDir, rsaKey } from './fixtures.js'
 
 const PRODUCTION = {
   NODE_ENV: 'production',
+  METRICS_PUBLIC: 'true',
   JWT_APP_ID: 'my-app',
   PUBLIC_URL: 'https://meet.example.org',
   CLIENTS_FILE: '/etc/jitsi-token-service/clients.json',
@@ -102,7 +103,7 @@ t.test('development without a key: one for this run, listed as a default', async
 
 t.test('JWT_PROFILE=jaas: RS256 by default, an AppID required, kids under the AppID', async t => {
   const file = keyFile(rsaKey().pem)
-  const jaas = { NODE_ENV: 'production', CLIENTS_FILE: '/etc/clients.json', JWT_PROFILE: 'jaas', JAAS_APP_ID: APP_ID, JWT_PRIVATE_KEY_FILE: file }
+  const jaas = { NODE_ENV: 'production', METRICS_PUBLIC: 'true', CLIENTS_FILE: '/etc/clients.json', JWT_PROFILE: 'jaas', JAAS_APP_ID: APP_ID, JWT_PRIVATE_KEY_FILE: file }
   const config = loadConfig({ ...jaas, JWT_KID: 'abc123' })
   t.equal(config.jwt.algorithm, 'RS256')
   t.equal(config.jwt.profile, 'jaas')

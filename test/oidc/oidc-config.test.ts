@@ -69,7 +69,7 @@ t.test('moderator claim and values', async t => {
 
 t.test('production: https only, and OIDC alone is enough to run', async t => {
   const production = {
-    NODE_ENV: 'production', JWT_APP_ID: 'app', JWT_APP_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://meet.example.org'
+    NODE_ENV: 'production', JWT_APP_ID: 'app', JWT_APP_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://meet.example.org', METRICS_PUBLIC: 'true'
   }
   refuses(t, production, 'CLIENTS_FILE', /required/, loadConfig)
   const config = loadConfig({ ...production, OIDC_ISSUER: ISSUER, OIDC_AUDIENCE: 'jitsi' })
