@@ -1,20 +1,21 @@
 /**
  * Signs claim sets; the header is {alg, typ: "JWT"} (+ kid for RS*) as Prosody requires
  * (jitsi-tokens.md §0 rules 1–3).
- * - HS* signs with a header segment and HMAC key worked out once (keys/hs-sign.ts).
+ * - HS* goes through @fastify/jwt with its signer built once at registration (passing options per
+ *   call would build a new fast-jwt signer every time).
  * - RS* signs with the active key of a key ring on Node's thread pool (keys/sign-pool.ts), so the
  *   event loop stays free and every core signs; `keys.reload()` (SIGHUP) swaps the keys
  *   without a restart. A pool failure is a 503 (try again), never a 500.
  * Without a key that can sign, /health/ready says why and POST /tokens answers 503.
  */
 import fp from 'fastify-plugin'
+import fastifyJwt from '@fastify/jwt'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import { isRsaAlgorithm, type SigningAlgorithm } from '../jitsi/algorithms.js'
 import { KeyRing, summary } from '../keys/key-ring.js'
 import { emptyKeySet, type KeySet } from '../keys/key-set.js'
 import { loadKeySet } from '../keys/key-source.js'
-import { hmacSigner } from '../keys/hs-sign.js'
 import { createSignPool, type SignPool } from '../keys/sign-pool.js'
 import { ProblemError } from '../problems.js'
 
@@ -91,11 +92,11 @@ export default fp(async function signer (fastify, opts: { config: Config }) {
     })
   } else {
     if (secret === undefined) throw new Error(`no signing key for ${algorithm}`)
-    const sign = hmacSigner(algorithm, secret)
+    await fastify.register(fastifyJwt, { secret, sign: { algorithm } })
     fastify.decorate('signer', {
       algorithm,
       kid: undefined,
-      sign: async (claims: object) => sign(claims)
+      sign: async (claims: object) => fastify.jwt.sign(claims)
     })
   }
 
