@@ -3,14 +3,10 @@
  * and JSON log lines) and stderr captured. Listens on 127.0.0.1, port 0 unless PORT is given.
  * The child inherits NODE_OPTIONS/NODE_V8_COVERAGE, so tap counts its coverage.
  *
- * It runs dist/ (what `npm start` runs) when that build is at least as new as every file in src/:
- * `npm test` builds first, and a compiled child starts in a quarter of the CPU time a TypeScript
- * loader needs. tsc's source maps carry its coverage back to src/. With a stale or missing build
- * (a single test file run by hand) it runs src/ through this process's TypeScript loader instead.
+ * It runs the TypeScript source through this process's own loader (test/support/typescript-loader.mjs
+ * under tap), so its coverage merges with the test's line for line.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readdirSync, statSync } from 'node:fs'
-import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { EnvSchema, SECRET_VARIABLES } from '../../src/config/env-schema.js'
 
@@ -35,34 +31,9 @@ function cleanEnv (): Record<string, string | undefined> {
   return env
 }
 
-let built: boolean | undefined
-
-/** True when dist/ holds a compiled file for every file in src/, none older than any source. */
-export function builtIsFresh (): boolean {
-  if (built !== undefined) return built
-  try {
-    const sources = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' }).filter(name => name.endsWith('.ts'))
-    const newestSource = Math.max(...sources.map(name => statSync(join(root, 'src', name)).mtimeMs))
-    const oldestBuild = Math.min(...sources.map(name => statSync(join(root, 'dist', name.replace(/\.ts$/, '.js'))).mtimeMs))
-    built = sources.length > 0 && oldestBuild >= newestSource
-  } catch {
-    built = false // a source without its compiled file: no usable build
-  }
-  return built
-}
-
-/**
- * Node arguments that run `source` (a path under src/, e.g. 'src/server.ts'): its compiled file in
- * dist/ when the build is fresh, else the source through the same TypeScript loader as this test
- * process (tap's under tap), so coverage maps the same way.
- */
+/** Node arguments that run `source` (e.g. 'src/server.ts') with the same TypeScript loader as this process. */
 export function nodeArgs (source: string): string[] {
-  if (builtIsFresh()) {
-    const compiled = join('dist', relative('src', source)).replace(/\.ts$/, '.js')
-    // Keep tap's own hooks (coverage, process info) but not its TypeScript loader.
-    return [...process.execArgv.filter(arg => !/typescript|tsx/.test(arg)), '--enable-source-maps', compiled]
-  }
-  const loader = process.execArgv.some(arg => arg.includes('typescript') || arg.includes('tsx')) ? process.execArgv : ['--import', 'tsx']
+  const loader = process.execArgv.some(arg => /typescript|tsx/.test(arg)) ? process.execArgv : ['--import', 'tsx']
   return [...loader, source]
 }
 
