@@ -18,7 +18,8 @@ t.test('a 1024-bit key stops start-up with a message naming the variable', async
     CLIENTS_FILE: '/nonexistent/clients.json',
     JWT_SIGN_TYPE: 'RS256',
     JWT_PRIVATE_KEY_FILE: keyFile(rsaKey('weak', 1024).pem),
-    JWT_KID: 'k1'
+    JWT_KID: 'k1',
+    METRICS_PUBLIC: 'true'
   })
   const { code } = await server.exited
   t.equal(code, 1)
