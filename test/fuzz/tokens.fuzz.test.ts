@@ -28,16 +28,21 @@ const KNOWN = ['recording', 'livestreaming', 'screen-sharing', 'transcription', 
 function modelRoomClaim (room: string) {
   return room === '*' ? '*' : encodeURIComponent(room.normalize('NFKC').toLowerCase()).toLowerCase()
 }
+/** The name Jitsi joins (getBackendSafeRoomName before encoding): NFKC, then lower-case. */
+const jitsiName = (text: string) => text.normalize('NFKC').toLowerCase()
+const hasControl = (text: string) => [...text].some(ch => ch.charCodeAt(0) < 0x20 || (ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) <= 0x9f))
 function roomIsValid (room: string) {
   if (room === '*') return true
-  return room.length >= 1 && room.length <= 200 && room.trim() === room && room !== '' && room !== '.' && room !== '..' &&
-    ![...room].some(ch => STRIPPED.includes(ch) || ch.charCodeAt(0) < 0x20 || (ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) <= 0x9f)) &&
-    room.isWellFormed()
+  if (room.length < 1 || room.length > 200 || !room.isWellFormed() || [...room].some(ch => STRIPPED.includes(ch))) return false
+  // Every other rule holds for the name as Jitsi normalises it, which is what the claim names.
+  const name = jitsiName(room)
+  return name.trim() === name && name !== '' && name !== '.' && name !== '..' && !hasControl(name) &&
+    ![...name].some(ch => STRIPPED.includes(ch)) && encodeURIComponent(name).length <= 958
 }
 function globMatches (pattern: string, room: string) {
-  // Walk the pattern's literal pieces in order, case-insensitively.
-  const pieces = pattern.toLowerCase().split('*')
-  const text = room.toLowerCase()
+  // Walk the pattern's literal pieces in order, each spelt as the claim is (NFKC, lower-case).
+  const pieces = pattern.split('*').map(jitsiName)
+  const text = jitsiName(room)
   if (pieces.length === 1) return text === pieces[0]
   if (!text.startsWith(pieces[0]!) || !text.endsWith(pieces.at(-1)!)) return false
   let at = pieces[0]!.length
