@@ -14,7 +14,7 @@ import docsPage from './plugins/external/swagger-ui.js'
 import rateLimits from './plugins/external/rate-limit.js'
 import clientAuth from './plugins/client-auth.js'
 import oidcAuth from './plugins/oidc-auth.js'
-import errorHandler from './plugins/error-handler.js'
+import errorHandler, { frameworkError } from './plugins/error-handler.js'
 import metrics from './plugins/metrics.js'
 import readiness from './plugins/readiness.js'
 import requestLog from './plugins/request-log.js'
@@ -55,7 +55,9 @@ export function serverOptions (config: Config, logger: FastifyServerOptions['log
         useDefaults: true,
         formats: FORMATS
       }
-    }
+    },
+    // Malformed URLs: a problem+json 400 that never quotes the URL (plugins/error-handler.ts).
+    frameworkErrors: frameworkError
   }
 }
 
