@@ -53,6 +53,8 @@ export function serverOptions (config: Config, logger: FastifyServerOptions['log
         removeAdditional: false,
         allErrors: true,
         useDefaults: true,
+        // Bounded free-form values say their types as one list (schemas/json-value.ts).
+        allowUnionTypes: true,
         formats: FORMATS
       }
     },
