@@ -22,15 +22,35 @@ export function fromBase64Url (text: string): Buffer | undefined {
   return /^[A-Za-z0-9_-]*$/.test(stripped) ? Buffer.from(stripped, 'base64url') : undefined
 }
 
-/** JSON in a base64url segment; undefined when either step fails. */
+/**
+ * lua-cjson refuses JSON nested deeper than this (decode_max_depth, default 1000), so Prosody cannot
+ * read such a segment; refusing it here also keeps every later check (JSON.stringify) off deep recursion.
+ */
+export const CJSON_MAX_DEPTH = 1000
+
+/** Whether arrays and objects nest deeper than `max`; iterative, so any depth is safe to ask about. */
+export function nestsDeeperThan (value: unknown, max: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 0]]
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!
+    if (typeof item !== 'object' || item === null) continue
+    if (depth === max) return true
+    for (const child of Object.values(item)) pending.push([child, depth + 1])
+  }
+  return false
+}
+
+/** JSON in a base64url segment; undefined when either step fails, or when Prosody's decoder would. */
 export function decodeJsonSegment (segment: string): { value: unknown } | undefined {
   const bytes = fromBase64Url(segment)
   if (bytes === undefined) return undefined
+  let value: unknown
   try {
-    return { value: JSON.parse(bytes.toString('utf8')) }
+    value = JSON.parse(bytes.toString('utf8'))
   } catch {
     return undefined
   }
+  return nestsDeeperThan(value, CJSON_MAX_DEPTH) ? undefined : { value }
 }
 
 /** Lua indexes arrays and strings without error (every key is nil); other non-objects are not a JWT. */
