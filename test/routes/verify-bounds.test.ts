@@ -35,7 +35,7 @@ t.test('NumericDates at and beyond the edges of the range are diagnosed, never a
   t.match(check(far, 'exp').detail, /before the year -271821/, 'a date JavaScript cannot show is named, not formatted')
 })
 
-t.test('claims nested deeper than Prosody\'s JSON decoder reads are "Invalid body", never a 5xx', async t => {
+t.test('claims Prosody\'s JSON decoder refuses (too deep, lone surrogates) are "Invalid body", never a 5xx', async t => {
   const { app } = await build(t, config)
   const nested = (depth: number) => `{"room":"*","context":${'{"a":'.repeat(depth - 1)}1${'}'.repeat(depth - 1)}}`
   const ok = await doctor(app, { token: hsRaw(nested(1000)) })
@@ -44,6 +44,12 @@ t.test('claims nested deeper than Prosody\'s JSON decoder reads are "Invalid bod
   for (const depth of [1001, 5000, 100_000]) {
     const res = await doctor(app, { token: hsRaw(nested(depth)) })
     t.equal(res.statusCode, 200, `${depth} levels`)
+    t.match(res.json(), { valid: false, reason: 'Invalid body' })
+  }
+  // A \u escape of a lone surrogate: lua-cjson refuses it ("invalid unicode escape code"); no check can encode it.
+  for (const payload of ['{"room":"\\ud800"}', '{"sub":"a\\udc00"}', '{"context":{"\\ud83d":1}}']) {
+    const res = await doctor(app, { token: hsRaw(payload), room: 'Daily Standup', tenant: 'acme' })
+    t.equal(res.statusCode, 200, payload)
     t.match(res.json(), { valid: false, reason: 'Invalid body' })
   }
   const header = await doctor(app, { token: hsRaw('{"room":"*"}', `{"alg":"HS256","kid":${'['.repeat(20_000)}${']'.repeat(20_000)}}`) })

@@ -28,14 +28,19 @@ export function fromBase64Url (text: string): Buffer | undefined {
  */
 export const CJSON_MAX_DEPTH = 1000
 
-/** Whether arrays and objects nest deeper than `max`; iterative, so any depth is safe to ask about. */
-export function nestsDeeperThan (value: unknown, max: number): boolean {
+/**
+ * What lua-cjson refuses although JSON.parse reads it: nesting beyond its depth limit, and a `\u`
+ * escape of a lone surrogate ("invalid unicode escape code"), which no later check could encode either.
+ * Iterative, so any depth is safe to ask about.
+ */
+export function cjsonRefuses (value: unknown, maxDepth = CJSON_MAX_DEPTH): boolean {
   const pending: Array<[unknown, number]> = [[value, 0]]
   while (pending.length > 0) {
     const [item, depth] = pending.pop()!
+    if (typeof item === 'string' && !item.isWellFormed()) return true
     if (typeof item !== 'object' || item === null) continue
-    if (depth === max) return true
-    for (const child of Object.values(item)) pending.push([child, depth + 1])
+    if (depth === maxDepth) return true
+    for (const [key, child] of Object.entries(item)) pending.push([key, depth + 1], [child, depth + 1])
   }
   return false
 }
@@ -50,7 +55,7 @@ export function decodeJsonSegment (segment: string): { value: unknown } | undefi
   } catch {
     return undefined
   }
-  return nestsDeeperThan(value, CJSON_MAX_DEPTH) ? undefined : { value }
+  return cjsonRefuses(value) ? undefined : { value }
 }
 
 /** Lua indexes arrays and strings without error (every key is nil); other non-objects are not a JWT. */
