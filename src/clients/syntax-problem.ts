@@ -44,12 +44,13 @@ function jsonErrorOffset (text: string): number {
 
 export function jsonSyntaxProblem (text: string, error: Error): string {
   const { message } = error
-  if (message.startsWith('Unexpected end')) return 'it ends early (a closing bracket, brace or quote is missing)'
+  const position = namedPosition(message)
+  if (message.startsWith('Unexpected end') || position === text.length) return 'it ends early (a closing bracket, brace or quote is missing)'
   // V8's wording is kept only where it is its own constant text; anything with a quote or a token carries the input.
   const reason = message.startsWith('Unexpected token') || message.includes('"')
     ? 'unexpected character'
     : message.replace(/ (in JSON )?at position \d+[\s\S]*$/, '')
-  return `${lineColumn(text, namedPosition(message) ?? jsonErrorOffset(text))}: ${reason}`
+  return `${lineColumn(text, position ?? jsonErrorOffset(text))}: ${reason}`
 }
 
 /** yaml's error code (BAD_INDENT → "bad indent") and position; never its message. */

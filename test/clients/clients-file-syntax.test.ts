@@ -26,7 +26,9 @@ t.test('JSON syntax errors name the place and the kind of mistake, never the tex
     ['a key after the document', `{"clients": []}\n${KEY}`, 'line 2, column 1: Unexpected non-whitespace character after JSON'],
     ['a trailing comma', '{"clients": [],\n}', 'line 2, column 1: Expected double-quoted property name'],
     ['a key with a line break in a string', `{"clients": "${KEY}\n"}`, 'line 1, column 40: Bad control character in string literal'],
-    ['cut off in a string', `{"clients": [{"id": "${KEY}`, 'line 1, column 48: Unterminated string'],
+    ['cut off in a string', `{"clients": [{"id": "${KEY}`, 'it ends early (a closing bracket, brace or quote is missing)'],
+    ['a string with a line break', `{"clients": [{"id": "${KEY}\n"}]}`, 'line 1, column 48: Bad control character in string literal'],
+    ['cut off after a comma', '{"clients": [{"id": "lms",', 'it ends early (a closing bracket, brace or quote is missing)'],
     ['cut off', '{"clients": [{"id": ', 'it ends early (a closing bracket, brace or quote is missing)'],
     ['a bare word value', `{"clients": tru${KEY}}`, 'line 1, column 16: unexpected character']
   ]
