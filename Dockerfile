@@ -2,9 +2,11 @@
 #
 # jitsi-token-service image.
 #   docker build -t jitsi-token-service .
-#   docker run --read-only -p 3000:3000 --env-file .env \
-#     -v "$PWD/clients.json:/etc/jitsi-token-service/clients.json:ro" \
+#   docker run --read-only -p 127.0.0.1:3030:3000 --env-file .env \
+#     -v "$PWD/config:/etc/jitsi-token-service:ro" \
 #     -e CLIENTS_FILE=/etc/jitsi-token-service/clients.json jitsi-token-service
+# Usually through Compose instead: token-service.yml (beside docker-jitsi-meet) or docker-compose.yml,
+# see docs/deployment.md.
 #
 # Node 22 is a maintained LTS line (the dev machine's Node 20 is not used here).
 # For reproducible builds, pin the base by digest: node:22-bookworm-slim@sha256:<digest>.

@@ -56,6 +56,8 @@ export function serviceEnv (setup: BenchSetup, algorithm: 'HS256' | 'RS256'): Re
     : { JWT_PRIVATE_KEY_FILE: setup.privateKeyFile, JWT_KID: setup.kid }
   return {
     NODE_ENV: 'production',
+    // The soak reads /metrics without a token (production needs one unless said explicitly).
+    METRICS_PUBLIC: 'true',
     LOG_LEVEL: 'info',
     JWT_SIGN_TYPE: algorithm,
     JWT_APP_ID: setup.appId,

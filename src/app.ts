@@ -4,9 +4,10 @@
  */
 import { randomUUID } from 'node:crypto'
 import fp from 'fastify-plugin'
-import { LogController, type FastifyInstance, type FastifyServerOptions, type RawServerDefault } from 'fastify'
+import { LogController, type FastifyHttpOptions, type FastifyInstance, type FastifyServerOptions, type RawServerDefault } from 'fastify'
 import type { Config } from './config.js'
 import { FORMATS } from './schemas/formats.js'
+import { fastifyTrustProxy } from './config/trust-proxy.js'
 import corsPolicy from './plugins/external/cors.js'
 import securityHeaders from './plugins/external/helmet.js'
 import openapi from './plugins/external/swagger.js'
@@ -31,20 +32,28 @@ export interface AppOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/
 
-/** Fastify's own options: logging, body limit, strict validation, request ids. */
-export function serverOptions (config: Config, logger: FastifyServerOptions['logger'] = true): FastifyServerOptions<RawServerDefault> {
+/** The whole request, body included: a client dribbling a byte a second is cut off after this. */
+export const REQUEST_TIMEOUT_MS = 10_000
+
+/** Fastify's own options: logging, body limit, strict validation, request ids, timeouts (shorter in tests). */
+export function serverOptions (config: Config, logger: FastifyServerOptions['logger'] = true, requestTimeout = REQUEST_TIMEOUT_MS): FastifyHttpOptions<RawServerDefault> {
   return {
     logger,
     // One line per request is written by plugins/request-log.ts instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
+    // request.ip (failed-auth budget, audit lines) is X-Forwarded-For's client only behind a trusted proxy.
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     // Reverse proxies may pass the id they logged; anything else gets a fresh one.
     requestIdHeader: false,
     genReqId: (request) => {
       const id = request.headers['x-request-id']
       return typeof id === 'string' && REQUEST_ID.test(id) ? id : randomUUID()
     },
-    requestTimeout: 10_000,
+    requestTimeout,
+    // Node 20 enforces requestTimeout only when the server is created with it, and looks every
+    // connectionsCheckingInterval (default 30 s); Fastify sets it afterwards, which slow bodies outlive.
+    http: { requestTimeout, connectionsCheckingInterval: 1000 },
     connectionTimeout: 30_000,
     ajv: {
       customOptions: {
@@ -73,15 +82,21 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
   const { config } = opts
   // The API speaks JSON only: anything else is a 415, not a string the schema then rejects.
   fastify.removeContentTypeParser('text/plain')
+  // Every answer names its request, as logged (errors also in the body; sendProblem covers answers sent before routing).
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id)
+    done()
+  })
   await fastify.register(readiness)
   await fastify.register(errorHandler)
   await fastify.register(requestLog)
   // Before the routes: they document and time every route registered after them.
   await fastify.register(openapi)
+  // Before metrics: a wrong metrics token spends the same failed-auth budget as a wrong API key.
+  await fastify.register(rateLimits, { config })
   await fastify.register(metrics, { config })
   await fastify.register(securityHeaders)
   await fastify.register(corsPolicy, { config })
-  await fastify.register(rateLimits, { config })
   await fastify.register(signer, { config })
   await fastify.register(tokenIssuer, { config })
   await fastify.register(oidcAuth, { config })
@@ -90,6 +105,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(keyRoutes)
   await fastify.register(tokenRoutes, { config })
   await fastify.register(verifyRoutes, { config })
+  if (config.login) await fastify.register(import('./routes/login.js'), { config })
   await fastify.register(docsPage)
 }
 

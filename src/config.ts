@@ -5,14 +5,18 @@
 import { randomBytes } from 'node:crypto'
 import envSchema from 'env-schema'
 import { ConfigError } from './config/config-error.js'
+import { ConfigProblems } from './config/config-problems.js'
+import { envProblems, given, type SchemaError } from './config/env-problems.js'
 import { EnvSchema, SECRET_VARIABLES, type Env } from './config/env-schema.js'
 import { resolveSecretFiles } from './config/secret-files.js'
+import { parseTrustProxy } from './config/trust-proxy.js'
 import { generateApiKey } from './clients/api-keys.js'
 import { isHmacAlgorithm, type SigningAlgorithm } from './jitsi/algorithms.js'
 import { JAAS_PUBLIC_URL } from './jitsi/jaas.js'
 import type { KeyConfig } from './keys/key-config.js'
 import { signingConfig } from './keys/signing-config.js'
 import { loadOidcConfig, type OidcConfig } from './oidc/oidc-config.js'
+import { loadLoginConfig, type LoginConfig } from './config/login-config.js'
 
 export { ConfigError }
 
@@ -36,21 +40,27 @@ export interface Config {
     nbfSkew: number
     /** jitsi: self-hosted Prosody; jaas: 8x8 JaaS (iss "chat", sub the AppID, meetings on 8x8.vc). */
     profile: 'jitsi' | 'jaas'
+    /** JWT_TOP_LEVEL_MODERATOR: a top-level `moderator` copy for the token_moderation plugin. */
+    topLevelModerator: boolean
     /** JAAS_APP_ID, with JWT_PROFILE=jaas. */
     jaasAppId?: string
     /** RS*: where the keys come from (reloaded on SIGHUP) and the keys loaded at start-up. */
     keys?: KeyConfig
   }
   clientsFile?: string
-  /** Outside production without CLIENTS_FILE: the key of a development client with every grant. */
+  /** Outside production, without CLIENTS_FILE and with a development signing key: the key of a client with every grant. */
   developmentApiKey?: string
   /** Identity-provider tokens accepted at POST /tokens (OIDC_*); undefined: API keys only. */
   oidc?: OidcConfig
+  /** Jitsi's tokenAuthUrl login (OIDC_CLIENT_ID, LOGIN_*); undefined: no login routes. */
+  login?: LoginConfig
   corsOrigins: string[]
+  /** TRUST_PROXY as Fastify's trustProxy; undefined: the socket's address is the client's. */
+  trustProxy?: number | string[]
   /** redisUrl may carry a password: never logged. */
   rateLimit: { max: number, window: string, authFailures: number, redisUrl?: string }
   bodyLimit: number
-  /** Bearer token GET /metrics requires (METRICS_TOKEN); undefined: open. Never logged. */
+  /** Bearer token GET /metrics requires (METRICS_TOKEN); undefined: open (production: only with METRICS_PUBLIC=true). Never logged. */
   metricsToken?: string
   /** Graceful shutdown (src/shutdown.ts): drain window, then a hard deadline, both in ms from the signal. */
   shutdown: { drainMs: number, timeoutMs: number }
@@ -58,23 +68,21 @@ export interface Config {
   developmentDefaults: string[]
 }
 
+/** The only NODE_ENV values with development rules; anything else (Production, prod, staging) runs production's. */
+export const NON_PRODUCTION_ENVS = ['development', 'test']
+
 const DEVELOPMENT_PUBLIC_URL = 'https://localhost:8443' // docker-jitsi-meet's own default
 const DEVELOPMENT_APP_ID = 'jitsi-token-service-dev'
 
-interface EnvError { instancePath: string, message?: string, params: { allowedValues?: unknown[] } }
-
-function envProblem (error: EnvError): string {
-  return error.params.allowedValues ? `${error.message} (${error.params.allowedValues.join(', ')})` : `${error.message}`
-}
-
-function parseEnv (env: Record<string, string | undefined>): Env {
+/** Every schema problem is recorded; the variables at fault fall back to their defaults so later checks still run. */
+function parseEnv (env: Record<string, string | undefined>, problems: ConfigProblems): Env {
+  const parse = (data: Record<string, string | undefined>) => envSchema<Env>({ schema: structuredClone(EnvSchema), data, env: false })
   try {
-    return envSchema<Env>({ schema: structuredClone(EnvSchema), data: env, env: false })
+    return parse(env)
   } catch (error) {
-    // Ajv's errors each point at one variable ("/JWT_TTL": every variable is optional or has a default).
-    const [first, ...others] = (error as { errors: EnvError[] }).errors as [EnvError, ...EnvError[]]
-    const problem = [envProblem(first), ...others.map(other => `${other.instancePath.slice(1)} ${envProblem(other)}`)].join('; ')
-    throw new ConfigError(first.instancePath.slice(1), problem)
+    const found = envProblems((error as { errors: SchemaError[] }).errors, EnvSchema.properties, env)
+    for (const { variable, problem } of found) problems.add(variable, problem)
+    return parse(Object.fromEntries(Object.entries(env).filter(([name]) => !problems.has(name))))
   }
 }
 
@@ -90,57 +98,80 @@ function withoutEmptyValues (env: Record<string, string | undefined>): Record<st
   return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
 }
 
+function hmacSecret (env: Env, production: boolean, defaults: string[]): string {
+  const secret = required(env.JWT_APP_SECRET, production, 'JWT_APP_SECRET', () => randomBytes(32).toString('base64url'), defaults)
+  if (!production) return secret
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError('JWT_APP_SECRET', `is ${secret.length} characters; use at least ${MIN_SECRET_LENGTH} (e.g. openssl rand -hex 32)`)
+  }
+  // docker-jitsi-meet writes app_secret = "<secret>" into Prosody's Lua configuration unescaped.
+  if (/["\\]/.test(secret)) {
+    throw new ConfigError('JWT_APP_SECRET', `contains " or \\, which breaks Prosody's configuration (docker-jitsi-meet pastes it into a Lua string); use e.g. openssl rand -hex 32 (${given('JWT_APP_SECRET', secret)})`)
+  }
+  return secret
+}
+
 export function loadConfig (rawEnv: Record<string, string | undefined>): Config {
-  const env = parseEnv(resolveSecretFiles(withoutEmptyValues(rawEnv), SECRET_VARIABLES))
-  const production = env.NODE_ENV === 'production'
+  const problems = new ConfigProblems()
+  const env = parseEnv(resolveSecretFiles(withoutEmptyValues(rawEnv), SECRET_VARIABLES, problems), problems)
+  // Fails closed: a typo in NODE_ENV must never bring development defaults (a printed key with every grant) to a real deployment.
+  const production = !NON_PRODUCTION_ENVS.includes(env.NODE_ENV)
   const defaults: string[] = []
 
-  const signing = signingConfig(env, rawEnv.JWT_PRIVATE_KEY_FILE, production, defaults)
-  const { algorithm } = signing
-
-  let secret: string | undefined
-  if (isHmacAlgorithm(algorithm)) {
-    secret = required(env.JWT_APP_SECRET, production, 'JWT_APP_SECRET', () => randomBytes(32).toString('base64url'), defaults)
-    if (production && secret.length < MIN_SECRET_LENGTH) {
-      throw new ConfigError('JWT_APP_SECRET', `is ${secret.length} characters; use at least ${MIN_SECRET_LENGTH} (e.g. openssl rand -hex 32)`)
-    }
-  }
-  const oidc = loadOidcConfig(env, production)
-  // Minting is a privilege: production needs real clients (or an identity provider); development gets one with every grant.
-  const developmentApiKey = env.CLIENTS_FILE === undefined && !(production && oidc)
-    ? required<string | undefined>(undefined, production, 'CLIENTS_FILE', generateApiKey, defaults)
+  // Each independent part is checked even when another failed; the fallbacks only let the checks go on.
+  const signing = problems.check(() => signingConfig(env, rawEnv.JWT_PRIVATE_KEY_FILE, production, defaults), undefined)
+  const algorithm = signing?.algorithm ?? 'HS256'
+  const secret = signing && isHmacAlgorithm(algorithm) ? problems.check(() => hmacSecret(env, production, defaults), undefined) : undefined
+  const oidc = problems.check(() => loadOidcConfig(env, production), undefined)
+  const login = problems.check(() => loadLoginConfig(env, production, defaults), undefined)
+  // Minting is a privilege: production needs real clients (or an identity provider); development gets one with every
+  // grant, but only while the signing key is a development one too: next to a real key it would mint real tokens.
+  const developmentKey = defaults.includes('JWT_APP_SECRET') || defaults.includes('JWT_PRIVATE_KEY_FILE')
+  const developmentApiKey = env.CLIENTS_FILE === undefined && !(production && env.OIDC_ISSUER !== undefined) && (production || developmentKey)
+    ? problems.check(() => required<string | undefined>(undefined, production, 'CLIENTS_FILE', generateApiKey, defaults), undefined)
     : undefined
+  // Metrics name clients and show traffic: in production open only when the operator says so.
+  if (production && env.METRICS_TOKEN === undefined && !env.METRICS_PUBLIC) {
+    problems.add('METRICS_TOKEN', 'is required when NODE_ENV=production; or set METRICS_PUBLIC=true to serve /metrics to anyone who can reach it')
+  }
   if (production && env.METRICS_TOKEN !== undefined && env.METRICS_TOKEN.length < MIN_SECRET_LENGTH) {
-    throw new ConfigError('METRICS_TOKEN', `is ${env.METRICS_TOKEN.length} characters; use at least ${MIN_SECRET_LENGTH} (e.g. openssl rand -hex 32)`)
+    problems.add('METRICS_TOKEN', `is ${env.METRICS_TOKEN.length} characters; use at least ${MIN_SECRET_LENGTH} (e.g. openssl rand -hex 32)`)
   }
   if (env.SHUTDOWN_DRAIN >= env.SHUTDOWN_TIMEOUT) {
-    throw new ConfigError('SHUTDOWN_TIMEOUT', `(${env.SHUTDOWN_TIMEOUT} ms) must be longer than SHUTDOWN_DRAIN (${env.SHUTDOWN_DRAIN} ms)`)
+    problems.add('SHUTDOWN_TIMEOUT', `(${env.SHUTDOWN_TIMEOUT} ms) must be longer than SHUTDOWN_DRAIN (${env.SHUTDOWN_DRAIN} ms)`)
   }
-  if (env.JWT_TTL > env.JWT_MAX_TTL) throw new ConfigError('JWT_TTL', `(${env.JWT_TTL}) is longer than JWT_MAX_TTL (${env.JWT_MAX_TTL})`)
+  if (env.JWT_TTL > env.JWT_MAX_TTL) problems.add('JWT_TTL', `(${env.JWT_TTL}) is longer than JWT_MAX_TTL (${env.JWT_MAX_TTL})`)
+  const publicUrl = problems.check(() => required(env.PUBLIC_URL ?? (signing?.jaasAppId ? JAAS_PUBLIC_URL : undefined), production, 'PUBLIC_URL', () => DEVELOPMENT_PUBLIC_URL, defaults), DEVELOPMENT_PUBLIC_URL)
+  const appId = problems.check(() => required(env.JWT_APP_ID ?? signing?.jaasAppId, production, 'JWT_APP_ID', () => DEVELOPMENT_APP_ID, defaults), DEVELOPMENT_APP_ID)
+  const trustProxy = problems.check(() => parseTrustProxy(env.TRUST_PROXY), undefined)
+  problems.throwIfAny()
 
   return {
     production,
     host: env.HOST,
     port: env.PORT,
     logLevel: env.LOG_LEVEL,
-    publicUrl: required(env.PUBLIC_URL ?? (signing.jaasAppId ? JAAS_PUBLIC_URL : undefined), production, 'PUBLIC_URL', () => DEVELOPMENT_PUBLIC_URL, defaults).replace(/\/+$/, ''),
+    publicUrl: publicUrl.replace(/\/+$/, ''),
     xmppDomain: env.XMPP_DOMAIN.toLowerCase(),
     jwt: {
-      appId: required(env.JWT_APP_ID ?? signing.jaasAppId, production, 'JWT_APP_ID', () => DEVELOPMENT_APP_ID, defaults),
+      appId,
       secret,
       algorithm,
       audience: env.JWT_AUDIENCE,
       ttl: env.JWT_TTL,
       maxTtl: env.JWT_MAX_TTL,
       nbfSkew: env.JWT_NBF_SKEW,
-      profile: signing.profile,
-      jaasAppId: signing.jaasAppId,
-      keys: signing.keys
+      topLevelModerator: env.JWT_TOP_LEVEL_MODERATOR,
+      profile: signing!.profile,
+      jaasAppId: signing!.jaasAppId,
+      keys: signing!.keys
     },
     clientsFile: env.CLIENTS_FILE,
     developmentApiKey,
     oidc,
+    login,
     corsOrigins: env.CORS_ORIGINS.split(',').map(origin => origin.trim()).filter(Boolean),
+    trustProxy,
     rateLimit: { max: env.RATE_LIMIT_MAX, window: env.RATE_LIMIT_WINDOW, authFailures: env.AUTH_FAILURE_LIMIT, redisUrl: env.RATE_LIMIT_REDIS_URL },
     bodyLimit: env.BODY_LIMIT,
     metricsToken: env.METRICS_TOKEN,

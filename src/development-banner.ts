@@ -2,10 +2,18 @@
 import type { Config } from './config.js'
 
 export function developmentBanner (config: Config, address: string): string | undefined {
-  if (config.production || config.developmentDefaults.length === 0) return undefined
+  // A real signing key without CLIENTS_FILE: no development client (src/config.ts), so say why every key is refused.
+  const noClients = !config.clientsFile && !config.developmentApiKey && !config.oidc
+  if (config.production || (config.developmentDefaults.length === 0 && !noClients)) return undefined
   const lines = [
     '',
-    `jitsi-token-service is running on development defaults (${config.developmentDefaults.join(', ')} not set).`,
+    config.developmentDefaults.length > 0
+      ? `jitsi-token-service is running on development defaults (${config.developmentDefaults.join(', ')} not set).`
+      : undefined,
+    noClients
+      ? 'No CLIENTS_FILE: no API key is accepted. A development client is only made while the signing key is a development one; ' +
+        'create clients with `jitsi-token-service client add` and set CLIENTS_FILE.'
+      : undefined,
     config.developmentDefaults.includes('JWT_APP_SECRET')
       ? 'Tokens are signed with a random secret that changes at every start: set JWT_APP_SECRET (and JWT_APP_ID, PUBLIC_URL) to match your Jitsi.'
       : undefined

@@ -4,15 +4,20 @@
 import Fastify from 'fastify'
 import app, { LOG_REDACTIONS, serverOptions } from './app.js'
 import { loadConfig, type Config } from './config.js'
+import { problemLines } from './config/config-error.js'
 import { developmentBanner } from './development-banner.js'
 import { installGracefulShutdown } from './shutdown.js'
+import { startupSummary, startupWarnings } from './startup-report.js'
 
 function configOrExit (): Config {
   try {
     return loadConfig(process.env)
   } catch (error) {
-    // A ConfigError's message starts with the variable to fix.
-    process.stderr.write(`jitsi-token-service: configuration error: ${(error as Error).message}\n`)
+    // Each problem starts with the variable to fix; all of them at once, one per line.
+    const problems = problemLines(error)
+    process.stderr.write(problems.length === 1
+      ? `jitsi-token-service: configuration error: ${problems[0]}\n`
+      : `jitsi-token-service: ${problems.length} configuration errors:\n${problems.map(problem => `  ${problem}\n`).join('')}`)
     process.exit(1)
   }
 }
@@ -48,6 +53,9 @@ async function main () {
 
   try {
     const address = await fastify.listen({ host: config.host, port: config.port })
+    for (const warning of startupWarnings(config, fastify.clients.count)) fastify.log.warn({ event: 'config.warning' }, warning)
+    const summary = startupSummary(config, { kid: fastify.signer.kid, clients: fastify.clients.count, address, pid: process.pid })
+    fastify.log.info({ event: 'service.started', ...summary.fields }, summary.line)
     const banner = developmentBanner(config, address)
     if (banner) process.stdout.write(banner + '\n')
   } catch (error) {

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, MIN_SECRET_LENGTH } from '../src/config.js'
 const SECRET = 'x'.repeat(MIN_SECRET_LENGTH)
 const PRODUCTION = {
   NODE_ENV: 'production',
+  METRICS_PUBLIC: 'true',
   JWT_APP_ID: 'my-app',
   JWT_APP_SECRET: SECRET,
   PUBLIC_URL: 'https://meet.example.org',
@@ -111,16 +112,19 @@ t.test('JWT_TTL may not exceed JWT_MAX_TTL', async t => {
 
 t.test('bad numbers and values name the variable', async t => {
   const cases: Array<[Record<string, string>, string, string]> = [
-    [{ JWT_TTL: 'an hour' }, 'JWT_TTL', 'JWT_TTL must be integer'],
-    [{ JWT_TTL: '1.5' }, 'JWT_TTL', 'JWT_TTL must be integer'],
-    [{ JWT_TTL: '0' }, 'JWT_TTL', 'JWT_TTL must be >= 1'],
-    [{ JWT_MAX_TTL: '99999999999' }, 'JWT_MAX_TTL', 'JWT_MAX_TTL must be <= 31536000'],
-    [{ JWT_NBF_SKEW: '-1' }, 'JWT_NBF_SKEW', 'JWT_NBF_SKEW must be >= 0'],
-    [{ PORT: '70000' }, 'PORT', 'PORT must be <= 65535'],
-    [{ PORT: '80a' }, 'PORT', 'PORT must be integer'],
-    [{ PUBLIC_URL: 'meet.example.org' }, 'PUBLIC_URL', 'PUBLIC_URL must match pattern "^https?://[^/?#]+(/[^?#]*)?$"'],
-    [{ XMPP_DOMAIN: 'meet jitsi' }, 'XMPP_DOMAIN', 'XMPP_DOMAIN must match pattern "^[A-Za-z0-9.-]+$"'],
-    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL', 'LOG_LEVEL must be equal to one of the allowed values (fatal, error, warn, info, debug, trace, silent)']
+    [{ JWT_TTL: 'an hour' }, 'JWT_TTL', 'JWT_TTL must be a whole number (given: "an hour")'],
+    [{ JWT_TTL: '1.5' }, 'JWT_TTL', 'JWT_TTL must be a whole number (given: "1.5")'],
+    [{ JWT_TTL: '0' }, 'JWT_TTL', 'JWT_TTL must be at least 1 (given: "0")'],
+    [{ JWT_MAX_TTL: '99999999999' }, 'JWT_MAX_TTL', 'JWT_MAX_TTL must be at most 31536000 (given: "99999999999")'],
+    [{ JWT_NBF_SKEW: '-1' }, 'JWT_NBF_SKEW', 'JWT_NBF_SKEW must be at least 0 (given: "-1")'],
+    [{ PORT: '70000' }, 'PORT', 'PORT must be at most 65535 (given: "70000")'],
+    [{ PORT: '80a' }, 'PORT', 'PORT must be a whole number (given: "80a")'],
+    [{ PUBLIC_URL: 'meet.example.org' }, 'PUBLIC_URL', 'PUBLIC_URL must be an http(s) URL without query or fragment, e.g. https://meet.example.org (given: "meet.example.org")'],
+    [{ XMPP_DOMAIN: 'meet jitsi' }, 'XMPP_DOMAIN', 'XMPP_DOMAIN must be a domain name of letters, digits, "." and "-", e.g. meet.jitsi (given: "meet jitsi")'],
+    [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (given: "verbose")'],
+    [{ JWT_PROFILE: 'jitsy' }, 'JWT_PROFILE', 'JWT_PROFILE must be one of jitsi, jaas (given: "jitsy")'],
+    [{ RATE_LIMIT_REDIS_URL: 'http://:hunter2@cache:6379' }, 'RATE_LIMIT_REDIS_URL', 'RATE_LIMIT_REDIS_URL must be a redis:// or rediss:// URL (given: 26 characters)'],
+    [{ OIDC_MODERATOR_CLAIM: 'x'.repeat(201) }, 'OIDC_MODERATOR_CLAIM', `OIDC_MODERATOR_CLAIM must be at most 200 characters (given: "${'x'.repeat(77)}...")`]
   ]
   for (const [env, variable, message] of cases) {
     const error = refusal(t, env)
@@ -133,7 +137,38 @@ t.test('bad numbers and values name the variable', async t => {
 t.test('several bad variables: the first is named, every one is listed', async t => {
   const error = refusal(t, { PORT: 'x', JWT_TTL: 'y' })
   t.equal(error.variable, 'PORT')
-  t.equal(error.message, 'PORT must be integer; JWT_TTL must be integer')
+  t.equal(error.message, 'PORT must be a whole number (given: "x"); JWT_TTL must be a whole number (given: "y")')
+})
+
+t.test('one run lists every problem, from the schema and from the rules after it, once per variable', async t => {
+  const error = refusal(t, {
+    ...PRODUCTION,
+    JWT_APP_SECRET: 'short',
+    PUBLIC_URL: 'meet.example.org',
+    JWT_APP_ID: undefined,
+    JWT_TTL: '9000',
+    JWT_MAX_TTL: '600',
+    SHUTDOWN_DRAIN: '30000',
+    OIDC_AUDIENCE: 'jitsi',
+    METRICS_TOKEN: 'tiny',
+    METRICS_TOKEN_FILE: '/run/secrets/metrics'
+  })
+  t.same(error.problems.map(problem => problem.variable),
+    ['METRICS_TOKEN_FILE', 'PUBLIC_URL', 'JWT_APP_SECRET', 'OIDC_AUDIENCE', 'SHUTDOWN_TIMEOUT', 'JWT_TTL', 'JWT_APP_ID'])
+  t.match(error.problems.find(problem => problem.variable === 'PUBLIC_URL'), { problem: /^must be an http\(s\) URL/ }, 'PUBLIC_URL once: its bad value, not also "is required"')
+  t.notMatch(error.message, /tiny|short/, 'no secret value')
+  t.notMatch(error.message, /\^|\[\^/, 'no regular expression')
+})
+
+t.test('production refuses a JWT_APP_SECRET that breaks Prosody\'s Lua configuration', async t => {
+  for (const character of ['"', '\\']) {
+    const secret = `${'a'.repeat(MIN_SECRET_LENGTH)}${character}b`
+    const error = refusal(t, { ...PRODUCTION, JWT_APP_SECRET: secret })
+    t.equal(error.variable, 'JWT_APP_SECRET')
+    t.match(error.message, /contains " or \\, which breaks Prosody's configuration .*given: 34 characters/)
+    t.notMatch(error.message, secret)
+    t.equal(loadConfig({ JWT_APP_SECRET: secret }).jwt.secret, secret, 'development accepts it (no Prosody configured from it)')
+  }
 })
 
 t.test('JWT_APP_SECRET_FILE: the secret read from a file, as Docker and Kubernetes mount it', async t => {

@@ -19,7 +19,16 @@ export const SECRET = randomBytes(32).toString('hex')
 export const PUBLIC_URL = 'https://meet.example.org'
 
 export function testConfig (env: Record<string, string | undefined> = {}): Config {
-  return loadConfig({ NODE_ENV: 'test', JWT_APP_ID: APP_ID, JWT_APP_SECRET: SECRET, PUBLIC_URL, ...env })
+  return withDevelopmentClient(loadConfig({ NODE_ENV: 'test', JWT_APP_ID: APP_ID, JWT_APP_SECRET: SECRET, PUBLIC_URL, ...env }))
+}
+
+/**
+ * loadConfig makes no development client next to a real signing key (SECRET, a key file), so tests
+ * without CLIENTS_FILE get one on the config object they build the app from.
+ */
+export function withDevelopmentClient (config: Config): Config {
+  if (config.production || config.clientsFile !== undefined || config.developmentApiKey !== undefined) return config
+  return { ...config, developmentApiKey: generateApiKey() }
 }
 
 export interface Built {

@@ -15,6 +15,7 @@ t.test('every kind of request at once against the production server: no 5xx, onl
   const clients = writeSoakClients(tempDir())
   const server = spawnServer({
     NODE_ENV: 'production',
+    METRICS_PUBLIC: 'true',
     JWT_APP_ID: 'soak-app',
     JWT_APP_SECRET: randomBytes(32).toString('hex'),
     PUBLIC_URL: 'https://meet.example.org',

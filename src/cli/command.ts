@@ -8,6 +8,8 @@ export interface Command {
   /** One or two words, e.g. "client add". */
   name: string
   summary: string
+  /** What `<command> --help` prints: the options, ending with a newline. */
+  usage: string
   /** Returns the exit code. */
   run: (args: string[], io: CommandIO) => Promise<number>
 }

@@ -15,8 +15,11 @@ export const COMMANDS: Command[] = [clientAdd, keysGenerate, doctor, issue]
 
 export function usage (): string {
   return ['Usage: jitsi-token-service <command> [options]', '', 'Commands:',
-    ...COMMANDS.map(command => `  ${command.name.padEnd(16)} ${command.summary}`)].join('\n')
+    ...COMMANDS.map(command => `  ${command.name.padEnd(16)} ${command.summary}`), '',
+    '<command> --help shows its options. In docker: docker compose ... run --rm token-service-cli <command> (docs/cli.md).'].join('\n')
 }
+
+const HELP = ['--help', '-h']
 
 export async function run (argv: string[], io: CommandIO = { out: process.stdout, err: process.stderr }): Promise<number> {
   const command = COMMANDS.find(candidate => {
@@ -24,11 +27,21 @@ export async function run (argv: string[], io: CommandIO = { out: process.stdout
     return words.every((word, index) => argv[index] === word)
   })
   if (!command) {
-    io.err.write(usage() + '\n')
-    return argv.length === 0 || argv[0] === '--help' ? 0 : 2
+    if (argv.length === 0 || HELP.includes(argv[0]!)) {
+      io.out.write(usage() + '\n')
+      return 0
+    }
+    const words = argv.slice(0, 2).filter(word => !word.startsWith('-'))
+    io.err.write(`jitsi-token-service: unknown command "${words.join(' ')}"\n\n${usage()}\n`)
+    return 2
+  }
+  const args = argv.slice(command.name.split(' ').length)
+  if (args.some(arg => HELP.includes(arg))) {
+    io.out.write(command.usage)
+    return 0
   }
   try {
-    return await command.run(argv.slice(command.name.split(' ').length), io)
+    return await command.run(args, io)
   } catch (error) {
     io.err.write(`jitsi-token-service ${command.name}: ${(error as Error).message}\n`)
     return 2

@@ -8,6 +8,7 @@ import { Type, type Static } from '@sinclair/typebox'
 import { Value, type ValueError } from '@sinclair/typebox/value'
 import { parse as parseYaml } from 'yaml'
 import { KNOWN_FEATURES } from '../jitsi/features.js'
+import { customUserClaimProblem } from '../jitsi/user-claims.js'
 import type { Grants } from './grants.js'
 import { jsonSyntaxProblem, yamlSyntaxProblem } from './syntax-problem.js'
 
@@ -17,7 +18,8 @@ export const GrantsSchema = Type.Object({
   tenants: Type.Optional(Type.Array(Type.String({ pattern: '^(\\*|[A-Za-z0-9_-]{1,63})$' }))),
   moderator: Type.Boolean({ default: false }),
   features: Type.Array(Type.Union([Type.Literal('*'), ...KNOWN_FEATURES.map(name => Type.Literal(name))]), { default: [] }),
-  maxTtl: Type.Optional(Type.Integer({ minimum: 1 }))
+  maxTtl: Type.Optional(Type.Integer({ minimum: 1 })),
+  userClaims: Type.Optional(Type.Array(Type.String(), { maxItems: 32, description: 'Custom context.user claims this client may send (string or boolean values)' }))
 }, { additionalProperties: false })
 
 export const ClientSchema = Type.Object({
@@ -76,6 +78,10 @@ export function parseClients (text: string, file: string): Client[] {
   const error = Value.Errors(ClientsFileSchema, withDefaults).First()
   if (error) throw new ClientsFileError(file, `${where(document, error.path)}: ${explainClientError(error)}`)
   const { clients } = withDefaults as Static<typeof ClientsFileSchema>
+  for (const entry of clients) {
+    const problem = (entry.grants.userClaims ?? []).map(customUserClaimProblem).find(Boolean)
+    if (problem) throw new ClientsFileError(file, `client "${entry.id}", field grants.userClaims: ${problem}`)
+  }
   const ids = new Set<string>()
   const hashes = new Map<string, string>()
   return clients.map(entry => {

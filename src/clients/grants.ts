@@ -5,6 +5,8 @@
 import type { FieldProblem } from '../schemas/problem.js'
 import { isEnabled, KNOWN_FEATURES, type FeatureFlags } from '../jitsi/features.js'
 import { jitsiRoomName, roomClaim, tenantClaim, WILDCARD_ROOM } from '../jitsi/room-name.js'
+import { featuresWithin, type Profile, type Role } from '../jitsi/feature-defaults.js'
+import { customUserClaims, isKnownUserClaim } from '../jitsi/user-claims.js'
 
 export interface Grants {
   /**
@@ -23,6 +25,8 @@ export interface Grants {
   features: string[]
   /** Longest lifetime in seconds (never above JWT_MAX_TTL). */
   maxTtl?: number
+  /** Custom context.user claims it may send (names checked at load: jitsi/user-claims.ts). */
+  userClaims?: string[]
 }
 
 export const FULL_GRANTS: Grants = { rooms: ['*'], wildcardRoom: true, tenants: ['*'], moderator: true, features: ['*'] }
@@ -68,8 +72,8 @@ export interface GrantedRequest {
   tenant?: string
   ttl: number
   context?: {
-    user?: { moderator?: boolean, affiliation?: string, lobby_bypass?: boolean, security_bypass?: boolean }
-    room?: { lobby?: boolean, password?: string, security_bypass?: boolean }
+    user?: { moderator?: boolean, affiliation?: string, lobby_bypass?: boolean, security_bypass?: boolean, lobby?: boolean, 'hidden-from-recorder'?: boolean }
+    room?: { lobby?: boolean, password?: string, security_bypass?: boolean, lobby_autostart?: boolean, regex?: boolean }
     features?: FeatureFlags
   }
 }
@@ -119,9 +123,35 @@ export function roomSecurityGrantProblems (context: GrantedRequest['context'], g
     ['context.user.security_bypass', context.user?.security_bypass === true],
     ['context.room.security_bypass', context.room?.security_bypass === true],
     ['context.room.lobby', context.room?.lobby !== undefined],
-    ['context.room.password', context.room?.password !== undefined]
+    ['context.room.password', context.room?.password !== undefined],
+    // Contrib's token_lobby_ondemand and token_lobby_autostart: either value controls the lobby.
+    ['context.user.lobby', context.user?.lobby !== undefined],
+    ['context.room.lobby_autostart', context.room?.lobby_autostart !== undefined]
   ]
   return fields.filter(([, outside]) => outside).map(([path]) => ({ path, message }))
+}
+
+/** Leaving a user out of recordings hides them from what the moderators record: a moderator's power. */
+export function hiddenFromRecorderGrantProblem (user: { 'hidden-from-recorder'?: boolean } | undefined, grants: Grants): FieldProblem | undefined {
+  if (grants.moderator || user?.['hidden-from-recorder'] !== true) return undefined
+  return { path: 'context.user.hidden-from-recorder', message: 'hides the user from recordings, which needs the moderator grant' }
+}
+
+/** A room pattern opens every room it matches, so only a client that may open every room may ask for one. */
+export function roomPatternGrantProblem (grants: Grants): FieldProblem | undefined {
+  return grants.wildcardRoom ? undefined : { path: 'context.room.regex', message: 'a room pattern opens every room it matches, so it needs the wildcard-room grant' }
+}
+
+/** Custom context.user claims: each must be named in grants.userClaims. */
+export function userClaimGrantProblems (user: object | undefined, grants: Grants): FieldProblem[] {
+  return Object.keys(customUserClaims(user))
+    .filter(name => !(grants.userClaims ?? []).includes(name))
+    .map(name => ({
+      path: `context.user.${name}`,
+      message: isKnownUserClaim(name)
+        ? 'is spelled like a claim Jitsi reads, which this service sets only through its own field'
+        : 'is not a known field, nor a custom user claim granted to this client (grants.userClaims)'
+    }))
 }
 
 export function featureGrantProblems (features: FeatureFlags | undefined, grants: Grants): FieldProblem[] {
@@ -139,27 +169,22 @@ export function ttlGrantProblem (ttl: number, grants: Grants): FieldProblem | un
 /** Every field of the request that lies outside the grant; empty when the grant covers it all. */
 export function grantProblems (request: GrantedRequest, grants: Grants): FieldProblem[] {
   return [
-    roomGrantProblem(request.room, grants),
+    request.context?.room?.regex === true ? roomPatternGrantProblem(grants) : roomGrantProblem(request.room, grants),
     tenantGrantProblem(request.tenant, grants),
     ...moderatorGrantProblems(request.context?.user, grants),
     ...roomSecurityGrantProblems(request.context, grants),
+    hiddenFromRecorderGrantProblem(request.context?.user, grants),
+    ...userClaimGrantProblems(request.context?.user, grants),
     ...featureGrantProblems(request.context?.features, grants),
     ttlGrantProblem(request.ttl, grants)
   ].filter((problem): problem is FieldProblem => problem !== undefined)
 }
 
 /**
- * The features a token carries. Without `context.features` Jitsi gives moderators every feature
- * (jitsi-tokens.md §1.5), and docker makes every token user owner, so a client that is not granted
- * every feature always sends the list: whatever is not listed is then denied. Only
- * `live-translation-subscribe` is denied solely by an explicit false, so it is written out for Prosody
- * (JaaS does not know that name, and its client flags unknown feature names).
+ * The features a token carries: a client granted every feature leaves the choice to Jitsi; any other
+ * gets Jitsi's own defaults for the token's role minus what it is not granted (jitsi/feature-defaults.ts).
  */
-export function grantedFeatures (features: FeatureFlags | undefined, grants: Grants, profile: 'jitsi' | 'jaas' = 'jitsi'): FeatureFlags | undefined {
+export function grantedFeatures (features: FeatureFlags | undefined, grants: Grants, profile: Profile = 'jitsi', role: Role = 'participant'): FeatureFlags | undefined {
   if (grants.features.includes('*')) return features
-  const listed: FeatureFlags = { ...features }
-  if (profile === 'jitsi' && listed['live-translation-subscribe'] === undefined && !grants.features.includes('live-translation-subscribe')) {
-    listed['live-translation-subscribe'] = false
-  }
-  return listed
+  return featuresWithin(features, name => grants.features.includes(name), role, profile)
 }

@@ -32,6 +32,7 @@ export const EnvSchema = Type.Object({
   JWT_TTL: seconds(3600, 'Default token lifetime'),
   JWT_MAX_TTL: seconds(86_400, 'Longest lifetime any caller may ask for'),
   JWT_NBF_SKEW: Type.Integer({ minimum: 0, maximum: 3600, default: 30, description: 'Seconds nbf lies in the past (Prosody allows no skew)' }),
+  JWT_TOP_LEVEL_MODERATOR: Type.Boolean({ default: false, description: 'Also emit a top-level boolean moderator claim (the community token_moderation plugin reads it there)' }),
 
   CLIENTS_FILE: Type.Optional(Type.String({ minLength: 1 })),
   CORS_ORIGINS: Type.String({ default: '' }),
@@ -39,6 +40,7 @@ export const EnvSchema = Type.Object({
   RATE_LIMIT_WINDOW: Type.String({ default: '1 minute' }),
   RATE_LIMIT_REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Share rate limits across instances through this Redis' })),
   AUTH_FAILURE_LIMIT: Type.Integer({ minimum: 1, default: 20, description: 'Failed authentications per IP per window' }),
+  TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, description: 'Reverse proxies whose X-Forwarded-For names the client: addresses/CIDRs, comma-separated, or a hop count; unset: none' })),
   BODY_LIMIT: Type.Integer({ minimum: 1024, maximum: 1_048_576, default: 16_384 }),
 
   // Frontends exchanging an identity-provider token (src/oidc/oidc-config.ts applies defaults and rules).
@@ -50,8 +52,15 @@ export const EnvSchema = Type.Object({
   OIDC_MODERATOR_VALUES: Type.Optional(Type.String({ minLength: 1, description: 'Comma-separated claim values that mean moderator' })),
   OIDC_ALGORITHMS: Type.Optional(Type.String({ minLength: 1, description: 'Accepted signature algorithms, comma-separated (asymmetric only)' })),
   OIDC_CLOCK_TOLERANCE: Type.Optional(Type.Integer({ minimum: 0, maximum: 300, description: 'Seconds of leeway for exp/nbf' })),
+  // Jitsi's tokenAuthUrl login (src/config/login-config.ts): on when OIDC_CLIENT_ID is set.
+  OIDC_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, description: 'Client id registered at the IdP; turns on GET /login, /login/callback, /logout' })),
+  OIDC_CLIENT_SECRET: Type.Optional(Type.String({ minLength: 1, description: 'Its secret; unset for a public client' })),
+  OIDC_SCOPES: Type.Optional(Type.String({ minLength: 1, description: 'Scopes the login asks for (default "openid profile email")' })),
+  LOGIN_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#]+(/[^?#]*)?$', description: 'Where browsers reach this service, e.g. https://meet.example.org/token-service' })),
+  LOGIN_SECRET: Type.Optional(Type.String({ minLength: 1, description: 'Encrypts login transactions and refresh tokens (at least 32 characters in production)' })),
 
-  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 1, description: 'Bearer token Prometheus must send to GET /metrics; unset: /metrics is open' })),
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 1, description: 'Bearer token Prometheus must send to GET /metrics; required in production unless METRICS_PUBLIC=true' })),
+  METRICS_PUBLIC: Type.Boolean({ default: false, description: 'true: /metrics without METRICS_TOKEN in production (say so explicitly)' }),
   SHUTDOWN_DRAIN: Type.Integer({ minimum: 0, maximum: 600_000, default: 5000, description: 'ms the listener keeps answering after SIGTERM while /health/ready says 503' }),
   SHUTDOWN_TIMEOUT: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 25_000, description: 'ms from SIGTERM after which the process exits 1 even if requests are still running' })
 })
@@ -59,4 +68,4 @@ export const EnvSchema = Type.Object({
 export type Env = Static<typeof EnvSchema>
 
 /** Variables that may hold secrets and so may also be given as NAME_FILE (Docker/Kubernetes secrets). */
-export const SECRET_VARIABLES = ['JWT_APP_SECRET', 'JWT_PRIVATE_KEY', 'METRICS_TOKEN', 'RATE_LIMIT_REDIS_URL'] as const
+export const SECRET_VARIABLES = ['JWT_APP_SECRET', 'JWT_PRIVATE_KEY', 'METRICS_TOKEN', 'RATE_LIMIT_REDIS_URL', 'OIDC_CLIENT_SECRET', 'LOGIN_SECRET'] as const

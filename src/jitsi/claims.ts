@@ -4,6 +4,7 @@
  */
 import { featureClaims, type FeatureClaims, type FeatureFlags } from './features.js'
 import { roomClaim } from './room-name.js'
+import { customUserClaims } from './user-claims.js'
 
 export interface UserInput {
   id?: string
@@ -14,6 +15,9 @@ export interface UserInput {
   affiliation?: string
   lobby_bypass?: boolean
   security_bypass?: boolean
+  'hidden-from-recorder'?: boolean
+  role?: string
+  lobby?: boolean
 }
 
 export interface RoomOptionsInput {
@@ -21,6 +25,9 @@ export interface RoomOptionsInput {
   password?: string
   /** The wiki's place for it; Jitsi reads it under context.user (§7). */
   security_bypass?: boolean
+  lobby_autostart?: boolean
+  /** `room` is a Lua pattern (docs/jitsi.md §1.4). */
+  regex?: boolean
 }
 
 export interface TokenInput {
@@ -47,6 +54,8 @@ export interface IssuerSettings {
   nbfSkew: number
   /** How moderator is written: core Jitsi reads `true`, JaaS documents the string "true" (§1.7, §4). */
   moderatorAs: 'boolean' | 'string'
+  /** JWT_TOP_LEVEL_MODERATOR: also a top-level boolean `moderator`, where the community token_moderation plugin reads it (§2). */
+  topLevelModerator?: boolean
 }
 
 export interface UserClaims {
@@ -58,6 +67,18 @@ export interface UserClaims {
   affiliation?: string
   lobby_bypass?: boolean
   security_bypass?: boolean
+  'hidden-from-recorder'?: boolean
+  role?: string
+  lobby?: boolean
+  /** Custom claims granted to the client (grants.userClaims). */
+  [custom: string]: string | boolean | undefined
+}
+
+export interface RoomOptionClaims {
+  lobby?: boolean
+  password?: string
+  lobby_autostart?: boolean
+  regex?: true
 }
 
 export interface JitsiClaims {
@@ -69,9 +90,10 @@ export interface JitsiClaims {
   nbf: number
   exp: number
   jti: string
+  moderator?: boolean
   context: {
     user: UserClaims
-    room?: { lobby?: boolean, password?: string }
+    room?: RoomOptionClaims
     features?: FeatureClaims
     group?: string
   }
@@ -89,8 +111,9 @@ export function subjectClaim (tenant: string | undefined, xmppDomain: string): s
 
 /**
  * `context.user`: plain strings, because presence_identity broadcasts every value (§1.5), except the
- * booleans their readers require: moderator (token_affiliation), lobby_bypass and security_bypass
- * (contrib plugins ignore the string "true", §2).
+ * booleans their readers require: moderator (token_affiliation), lobby_bypass, security_bypass and
+ * lobby (contrib plugins ignore the string "true", §2), hidden-from-recorder (true or "true" for the
+ * web client, §3.2). role is the string "visitor". Granted custom claims follow as sent.
  */
 export function userClaims (user: UserInput = {}, roomOptions: RoomOptionsInput = {}, moderatorAs: IssuerSettings['moderatorAs'] = 'boolean'): UserClaims {
   const claims: UserClaims = {}
@@ -103,15 +126,28 @@ export function userClaims (user: UserInput = {}, roomOptions: RoomOptionsInput 
   if (user.lobby_bypass !== undefined) claims.lobby_bypass = user.lobby_bypass
   const securityBypass = user.security_bypass ?? roomOptions.security_bypass
   if (securityBypass !== undefined) claims.security_bypass = securityBypass
-  return claims
+  if (user['hidden-from-recorder'] !== undefined) claims['hidden-from-recorder'] = user['hidden-from-recorder']
+  if (user.role !== undefined) claims.role = user.role
+  if (user.lobby !== undefined) claims.lobby = user.lobby
+  return { ...claims, ...customUserClaims(user) }
 }
 
-/** `context.room` as token_security_ondemand reads it: `lobby` a boolean, `password` a string (§2). */
-export function roomOptionClaims (roomOptions: RoomOptionsInput = {}): JitsiClaims['context']['room'] {
-  const claims: { lobby?: boolean, password?: string } = {}
+/**
+ * `context.room` as its readers take it: `lobby` a boolean and `password` a string (token_security_ondemand),
+ * `lobby_autostart` a boolean (token_lobby_autostart acts on false only), `regex` true (§1.4, §2).
+ */
+export function roomOptionClaims (roomOptions: RoomOptionsInput = {}): RoomOptionClaims | undefined {
+  const claims: RoomOptionClaims = {}
   if (roomOptions.lobby !== undefined) claims.lobby = roomOptions.lobby
   if (roomOptions.password !== undefined) claims.password = roomOptions.password
+  if (roomOptions.lobby_autostart !== undefined) claims.lobby_autostart = roomOptions.lobby_autostart
+  if (roomOptions.regex === true) claims.regex = true
   return Object.keys(claims).length > 0 ? claims : undefined
+}
+
+/** A pattern room claim is kept as written: Lua pattern classes are case-sensitive (§1.4). */
+export function isPatternRoom (input: Pick<TokenInput, 'context'>): boolean {
+  return input.context?.room?.regex === true
 }
 
 export function buildClaims (input: TokenInput, settings: IssuerSettings, nowMs: number, jti: string): JitsiClaims {
@@ -128,11 +164,12 @@ export function buildClaims (input: TokenInput, settings: IssuerSettings, nowMs:
     iss: settings.issuer,
     aud: settings.audience,
     sub: subjectClaim(input.tenant, settings.xmppDomain),
-    room: roomClaim(input.room),
+    room: isPatternRoom(input) ? input.room : roomClaim(input.room),
     iat,
     nbf: iat - settings.nbfSkew,
     exp: iat + input.ttl,
     jti,
+    ...(settings.topLevelModerator ? { moderator: input.context?.user?.moderator === true } : {}),
     context
   }
 }

@@ -3,11 +3,14 @@
  * Sending `features` at all denies every feature that is not listed, even to moderators.
  */
 
-/** Names the web client knows (MEET_FEATURES) and validates. */
+/**
+ * Names the web client knows (MEET_FEATURES in base/jwt/constants.ts) and validates, in its order.
+ * `send-private-message` came with jitsi/jitsi-meet#17838; test/conformance checks this list against Jitsi's.
+ */
 export const MEET_FEATURES = [
   'branding', 'calendar', 'create-polls', 'file-upload', 'flip', 'inbound-call', 'livestreaming',
   'live-translation', 'lobby', 'moderation', 'outbound-call', 'recording', 'room', 'screen-sharing',
-  'send-groupchat', 'list-visitors', 'sip-inbound-call', 'sip-outbound-call', 'transcription'
+  'send-groupchat', 'send-private-message', 'list-visitors', 'sip-inbound-call', 'sip-outbound-call', 'transcription'
 ] as const
 
 /** Names only Prosody reads; the web client does not know them. */

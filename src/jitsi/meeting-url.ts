@@ -9,6 +9,9 @@ export interface MeetingOverrides {
   config?: Record<string, unknown>
   /** `displayName`, `email`. */
   userInfo?: Record<string, unknown>
+  /** Carried from a login's state like config (docs/jitsi.md §11.5). */
+  interfaceConfig?: Record<string, unknown>
+  iceServers?: Record<string, unknown>
 }
 
 /**
@@ -28,7 +31,7 @@ function hashValue (value: unknown): string {
  */
 export function hashOverrides (overrides: MeetingOverrides = {}): string {
   const params: string[] = []
-  for (const prefix of ['config', 'userInfo'] as const) {
+  for (const prefix of ['config', 'interfaceConfig', 'iceServers', 'userInfo'] as const) {
     for (const [key, value] of Object.entries(overrides[prefix] ?? {})) {
       params.push(`${prefix}.${key}=${hashValue(value)}`)
     }

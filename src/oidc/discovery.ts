@@ -8,7 +8,7 @@ export function discoveryUrl (issuer: string): string {
   return `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`
 }
 
-export async function discoverJwksUrl (issuer: string, timeoutMs = 5000): Promise<URL> {
+export async function discoverJwksUrl (issuer: string, { httpsOnly = false, timeoutMs = 5000 } = {}): Promise<URL> {
   const url = discoveryUrl(issuer)
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/json' } })
     .catch((error: Error) => { throw new DiscoveryError(`${url}: ${error.message}`, { cause: error }) })
@@ -19,5 +19,7 @@ export async function discoverJwksUrl (issuer: string, timeoutMs = 5000): Promis
   if (typeof document.jwks_uri !== 'string' || !/^https?:\/\//.test(document.jwks_uri)) {
     throw new DiscoveryError(`${url} has no usable jwks_uri`)
   }
+  // The keys decide who may mint tokens: over plain http anyone on the path could swap them.
+  if (httpsOnly && !document.jwks_uri.startsWith('https://')) throw new DiscoveryError(`${url} names a jwks_uri that is not https:// (required in production)`)
   return new URL(document.jwks_uri)
 }

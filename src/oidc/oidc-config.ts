@@ -5,6 +5,7 @@
 import { Value } from '@sinclair/typebox/value'
 import { GrantsSchema } from '../clients/clients-file.js'
 import { jsonSyntaxProblem } from '../clients/syntax-problem.js'
+import { customUserClaimProblem } from '../jitsi/user-claims.js'
 import type { Grants } from '../clients/grants.js'
 import { ConfigError } from '../config/config-error.js'
 
@@ -29,8 +30,12 @@ export interface OidcConfig {
   algorithms: string[]
   /** Seconds of leeway for exp/nbf/iat. */
   clockTolerance: number
-  /** Milliseconds after a JWKS fetch before an unknown kid may trigger another (protects the IdP). */
+  /** Milliseconds after a JWKS fetch, or a failed one, before an unknown kid may trigger another (protects the IdP). */
   jwksCooldown: number
+  /** Milliseconds a fetched JWKS is fresh; older, it is refetched, and kept while the IdP does not answer. */
+  jwksMaxAge: number
+  /** Production: a discovered jwks_uri must be https, like OIDC_ISSUER and OIDC_JWKS_URL. */
+  httpsOnly: boolean
   /** The grant of every IdP user; `moderator` comes only from the moderator rule. */
   grants: Grants
   moderator?: ModeratorRule
@@ -45,6 +50,7 @@ export interface OidcEnv {
   OIDC_MODERATOR_VALUES?: string
   OIDC_ALGORITHMS?: string
   OIDC_CLOCK_TOLERANCE?: number
+  OIDC_CLIENT_ID?: string
 }
 
 const list = (value: string | undefined) => (value ?? '').split(',').map(item => item.trim()).filter(Boolean)
@@ -64,6 +70,8 @@ function parseGrants (text: string | undefined): Grants {
   const grants = { ...OIDC_DEFAULT_GRANTS, ...parsed }
   const error = Value.Errors(GrantsSchema, grants).First()
   if (error) throw new ConfigError('OIDC_GRANTS', `${error.path.slice(1)}: ${error.message}`)
+  const claimProblem = (grants.userClaims ?? []).map(customUserClaimProblem).find(Boolean)
+  if (claimProblem) throw new ConfigError('OIDC_GRANTS', `userClaims: ${claimProblem}`)
   if (grants.moderator) {
     throw new ConfigError('OIDC_GRANTS', 'cannot grant moderator to every user; set OIDC_MODERATOR_CLAIM (and OIDC_MODERATOR_VALUES) instead')
   }
@@ -85,7 +93,8 @@ export function loadOidcConfig (env: OidcEnv, production: boolean): OidcConfig |
   if (env.OIDC_JWKS_URL !== undefined) httpsUnlessDevelopment('OIDC_JWKS_URL', env.OIDC_JWKS_URL, production)
 
   // Without an audience, a token the IdP issued to any other application would be accepted too.
-  const audience = list(env.OIDC_AUDIENCE)
+  // The login's ID tokens name its client id, so that is the audience when only the login is configured.
+  const audience = list(env.OIDC_AUDIENCE ?? env.OIDC_CLIENT_ID)
   if (audience.length === 0) throw new ConfigError('OIDC_AUDIENCE', 'is required with OIDC_ISSUER (the client id or API audience your IdP puts in "aud")')
 
   const algorithms = env.OIDC_ALGORITHMS === undefined ? [...OIDC_ALGORITHMS] : list(env.OIDC_ALGORITHMS)
@@ -106,6 +115,8 @@ export function loadOidcConfig (env: OidcEnv, production: boolean): OidcConfig |
     algorithms,
     clockTolerance: env.OIDC_CLOCK_TOLERANCE ?? 30,
     jwksCooldown: 30_000,
+    jwksMaxAge: 600_000,
+    httpsOnly: production,
     grants: parseGrants(env.OIDC_GRANTS),
     moderator: env.OIDC_MODERATOR_CLAIM === undefined ? undefined : { claim: env.OIDC_MODERATOR_CLAIM, values }
   }

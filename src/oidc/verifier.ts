@@ -1,10 +1,14 @@
 /**
- * Verifies an identity-provider JWT: signature against the issuer's JWKS (jose caches it and refetches
- * on an unknown kid, at most once per cooldown), iss, aud, exp/nbf with leeway, allowed algorithms only.
+ * Verifies an identity-provider JWT: signature against the issuer's JWKS (idp-keys.ts: cached, refetched
+ * on an unknown kid at most once per cooldown, also after a failure), iss, aud, exp/nbf with leeway,
+ * allowed algorithms only, and that it is an ID or access token meant for us (token-type.ts).
  */
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type RemoteJWKSet } from 'jose'
-import { discoverJwksUrl } from './discovery.js'
+import { errors, jwtVerify, type JWTPayload } from 'jose'
+import { IdpUnavailableError, idpKeys } from './idp-keys.js'
 import type { OidcConfig } from './oidc-config.js'
+import { tokenTypeRejection } from './token-type.js'
+
+export { IdpUnavailableError }
 
 export interface Rejection {
   /** Short word for the refusal log line. */
@@ -14,11 +18,6 @@ export interface Rejection {
 }
 
 export type Verification = { claims: JWTPayload } | { rejected: Rejection }
-
-/** The identity provider's keys could not be fetched: not the caller's fault. */
-export class IdpUnavailableError extends Error {
-  override name = 'IdpUnavailableError'
-}
 
 function rejection (error: unknown, config: OidcConfig): Rejection {
   if (error instanceof errors.JWTExpired) return { reason: 'idp_token_expired', detail: 'The identity-provider token has expired.' }
@@ -40,35 +39,8 @@ function rejection (error: unknown, config: OidcConfig): Rejection {
   return { reason: 'idp_token_malformed', detail: 'The identity-provider token is malformed.' }
 }
 
-/** Errors about the token; anything else while resolving its key is the IdP's or the network's. */
-const aboutTheToken = (error: unknown) => error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys
-
-function unavailable (error: unknown): never {
-  throw new IdpUnavailableError(`identity provider keys unavailable: ${(error as Error).message}`, { cause: error })
-}
-
 export function createIdpVerifier (config: OidcConfig): (token: string) => Promise<Verification> {
-  let keySet: Promise<RemoteJWKSet> | undefined
-  // Discovered once; a failed discovery is retried by the next request instead of being remembered.
-  const keys = () => {
-    keySet ??= (config.jwksUrl ? Promise.resolve(new URL(config.jwksUrl)) : discoverJwksUrl(config.issuer))
-      .then(url => createRemoteJWKSet(url, { cooldownDuration: config.jwksCooldown }))
-      .catch((error: Error) => {
-        keySet = undefined
-        throw error
-      })
-    return keySet
-  }
-  // Resolved only after jose has parsed the header and checked alg: junk never makes us call the IdP.
-  const key: JWTVerifyGetKey = async (header, token) => {
-    const remote = await keys().catch(unavailable)
-    try {
-      return await remote(header, token)
-    } catch (error) {
-      if (aboutTheToken(error)) throw error
-      unavailable(error)
-    }
-  }
+  const key = idpKeys(config)
   const options = {
     issuer: config.issuer,
     audience: config.audience,
@@ -80,8 +52,9 @@ export function createIdpVerifier (config: OidcConfig): (token: string) => Promi
 
   return async function verify (token) {
     try {
-      const { payload } = await jwtVerify(token, key, options)
-      return { claims: payload }
+      const { payload, protectedHeader } = await jwtVerify(token, key, options)
+      const wrongType = tokenTypeRejection(protectedHeader, payload, config.audience)
+      return wrongType ? { rejected: wrongType } : { claims: payload }
     } catch (error) {
       if (error instanceof IdpUnavailableError) throw error
       return { rejected: rejection(error, config) }

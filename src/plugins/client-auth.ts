@@ -1,7 +1,8 @@
 /**
  * Who is asking: `Authorization: Bearer <api key>` resolved to a client and its grant.
- * Missing or unknown keys get 401 with WWW-Authenticate; failed attempts are limited per IP so keys
- * cannot be guessed; the clients file is reloaded on demand (SIGHUP) without dropping requests.
+ * Missing or unknown keys get 401 with WWW-Authenticate. The credential is checked first: a valid one
+ * always passes; each failure counts toward the per-address budget (fastify.authFailures), and a
+ * caller past it gets 429. The clients file is reloaded on demand (SIGHUP) without dropping requests.
  */
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
@@ -12,6 +13,7 @@ import { FULL_GRANTS, type Grants } from '../clients/grants.js'
 import { ProblemError } from '../problems.js'
 import { isIdpToken } from '../oidc/bearer-kind.js'
 import type { IdpIdentity } from '../oidc/identity.js'
+import type { OidcAuthenticator } from './oidc-auth.js'
 
 export interface Caller {
   /** Client id, written on every audit line. */
@@ -65,36 +67,26 @@ export default fp(async function clientAuth (fastify, opts: { config: Config }) 
     }
   })
 
-  // Counts only failures, per IP: a caller with a valid key is never slowed by this.
-  const authFailures = fastify.createRateLimit({ max: config.rateLimit.authFailures, timeWindow: config.rateLimit.window })
+  // The caller's own identity provider being away counts too: each such answer cost us a check.
+  const idpCaller = async (request: FastifyRequest, oidc: OidcAuthenticator, token: string) => {
+    const outcome = await oidc.authenticate(token).catch(async (error: ProblemError) => { throw await fastify.authFailures.count(request, error) })
+    if ('reason' in outcome) throw await fastify.authFailures.count(request, unauthorized(outcome.reason, outcome.detail, true))
+    return outcome
+  }
 
   fastify.decorate('authenticate', async function authenticate (request: FastifyRequest) {
-    // Peek without counting: the budget is spent only by failures.
-    const limit = await authFailures(request, { increment: false })
-    if (!limit.isAllowed && limit.remaining === 0) {
-      throw new ProblemError(429, 'rate_limited', 'Too many failed authentications from this address; try again later.', undefined, {
-        'retry-after': String(limit.ttlInSeconds)
-      })
-    }
     const apiKey = bearerToken(request.headers.authorization)
+    // No credential is not a guess: 401, not counted.
     if (apiKey === undefined) {
       throw unauthorized('missing_credentials', 'Send an API key as "Authorization: Bearer <key>".', false)
     }
     // A JWT is an identity-provider token (plugins/oidc-auth.ts); API keys (jts_…) never contain a dot.
     if (fastify.oidc && isIdpToken(apiKey)) {
-      const outcome = await fastify.oidc.authenticate(apiKey)
-      if ('reason' in outcome) {
-        await authFailures(request)
-        throw unauthorized(outcome.reason, outcome.detail, true)
-      }
-      request.caller = outcome
+      request.caller = await idpCaller(request, fastify.oidc, apiKey)
       return
     }
     const client = findByApiKey(apiKey, clients)
-    if (!client) {
-      await authFailures(request)
-      throw unauthorized('invalid_credentials', 'The API key is not valid.', true)
-    }
+    if (!client) throw await fastify.authFailures.count(request, unauthorized('invalid_credentials', 'The API key is not valid.', true))
     request.caller = { id: client.id, kind: 'api-key', grants: client.grants }
   })
-}, { name: 'client-auth', dependencies: ['@fastify/rate-limit'] })
+}, { name: 'client-auth', dependencies: ['rate-limits'] })

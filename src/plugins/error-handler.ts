@@ -59,6 +59,7 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, class
   const body: Problem = { type: 'about:blank', title: titleFor(status), status, detail, requestId: request.id }
   if (errors && errors.length > 0) body.errors = errors
   if (headers) reply.headers(headers)
+  reply.header('x-request-id', request.id)
   return reply.code(status).type('application/problem+json').send(body)
 }
 

@@ -3,7 +3,9 @@
  * duration histogram per route, and what ops ask about tokens: issued per client and algorithm,
  * refused per reason and status. Counting reuses what request-log already knows (request.issued,
  * request.refusal) and writes no log line. Each app has its own registry, so several apps in one
- * process (the tests) count separately. With METRICS_TOKEN set, scrapes need it as a bearer token.
+ * process (the tests) count separately. Labels are bounded: API clients by id, every IdP user as
+ * client="oidc" (never a person's sub). With METRICS_TOKEN set, scrapes need it as a bearer token,
+ * compared in constant time; wrong ones spend the address's failed-auth budget like wrong API keys.
  */
 import { timingSafeEqual } from 'node:crypto'
 import fp from 'fastify-plugin'
@@ -15,6 +17,7 @@ import { hashApiKey } from '../clients/api-keys.js'
 import { ProblemError } from '../problems.js'
 import { ProblemSchema } from '../schemas/problem.js'
 import { bearerToken } from './client-auth.js'
+import type { AuthFailures } from './external/rate-limit.js'
 
 declare module 'fastify' {
   interface FastifyInstance { metricsRegistry: Registry }
@@ -26,7 +29,8 @@ const fastifyMetrics = fastifyMetricsModule.default
 /** Issuance takes about a millisecond; the buckets resolve that and still show a slow event loop. */
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10]
 
-function tokenCheck (token: string) {
+function tokenCheck (token: string, authFailures: AuthFailures) {
+  // Both sides hashed to 32 bytes: timingSafeEqual needs equal lengths and so the length leaks nothing.
   const expected = hashApiKey(token)
   const realm = 'Bearer realm="metrics"'
   return async function requireMetricsToken (request: FastifyRequest) {
@@ -35,7 +39,9 @@ function tokenCheck (token: string) {
       throw new ProblemError(401, 'missing_credentials', 'Send METRICS_TOKEN as "Authorization: Bearer <token>".', undefined, { 'www-authenticate': realm })
     }
     if (!timingSafeEqual(hashApiKey(presented), expected)) {
-      throw new ProblemError(401, 'invalid_credentials', 'The metrics token is not valid.', undefined, { 'www-authenticate': `${realm}, error="invalid_token"` })
+      throw await authFailures.count(request, new ProblemError(401, 'invalid_credentials', 'The metrics token is not valid.', undefined, {
+        'www-authenticate': `${realm}, error="invalid_token"`
+      }))
     }
   }
 }
@@ -74,7 +80,8 @@ export default fp(async function metrics (fastify, opts: { config: Config }) {
 
   fastify.addHook('onResponse', (request, reply, done) => {
     if (request.routeOptions.config.audit === true) {
-      if (request.issued) issued.inc({ client: request.caller!.id, alg: request.issued.algorithm })
+      // One label for all IdP users: a per-person label would grow without bound and name people.
+      if (request.issued) issued.inc({ client: request.caller!.kind === 'oidc' ? 'oidc' : request.caller!.id, alg: request.issued.algorithm })
       // Every other answer on an audit route went through sendProblem, which sets request.refusal.
       else refused.inc({ reason: request.refusal!.reason, status: reply.statusCode })
     }
@@ -85,19 +92,20 @@ export default fp(async function metrics (fastify, opts: { config: Config }) {
   fastify.get('/metrics', {
     // Scraped every few seconds: its access line is debug.
     config: { accessLogLevel: 'debug' },
-    onRequest: token === undefined ? [] : [tokenCheck(token)],
+    onRequest: token === undefined ? [] : [tokenCheck(token, fastify.authFailures)],
     schema: {
       summary: 'Prometheus metrics',
-      description: 'Prometheus text format. Needs `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set.',
+      description: 'Prometheus text format. Needs `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set (always in production, unless METRICS_PUBLIC=true).',
       tags: ['operations'],
       security: [{}, { metricsToken: [] }],
       response: {
         200: { description: 'Metrics in the Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
-        401: ProblemSchema
+        401: ProblemSchema,
+        429: ProblemSchema
       }
     }
   }, async (_request, reply) => {
     const body = await registry.metrics()
     return reply.type(registry.contentType).send(body)
   })
-}, { name: 'metrics' })
+}, { name: 'metrics', dependencies: ['rate-limits'] })

@@ -7,7 +7,8 @@ import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
 import type { Caller } from './client-auth.js'
 import { ProblemError } from '../problems.js'
-import { idpIdentity } from '../oidc/identity.js'
+import { idpIdentity, type IdpIdentity } from '../oidc/identity.js'
+import type { OidcConfig } from '../oidc/oidc-config.js'
 import { createIdpVerifier, type Rejection } from '../oidc/verifier.js'
 
 export interface OidcAuthenticator {
@@ -24,6 +25,13 @@ declare module 'fastify' {
 
 const NO_SUBJECT: Rejection = { reason: 'idp_token_claims', detail: 'The identity-provider token names no user (sub).' }
 
+/** The caller an IdP user is, for POST /tokens and the login alike: moderator rights come only from the IdP's claim. */
+export function oidcCallers (oidc: OidcConfig): (identity: IdpIdentity) => Caller {
+  const memberGrants = Object.freeze({ ...oidc.grants, moderator: false })
+  const moderatorGrants = Object.freeze({ ...oidc.grants, moderator: true })
+  return identity => ({ id: `oidc:${identity.id}`, kind: 'oidc', grants: identity.moderator ? moderatorGrants : memberGrants, identity })
+}
+
 export default fp(async function oidcAuth (fastify, opts: { config: Config }) {
   const oidc = opts.config.oidc
   if (!oidc) {
@@ -31,9 +39,7 @@ export default fp(async function oidcAuth (fastify, opts: { config: Config }) {
     return
   }
   const verify = createIdpVerifier(oidc)
-  // Built once: moderator rights come only from the IdP's claim (OIDC_MODERATOR_CLAIM).
-  const memberGrants = Object.freeze({ ...oidc.grants, moderator: false })
-  const moderatorGrants = Object.freeze({ ...oidc.grants, moderator: true })
+  const callerFor = oidcCallers(oidc)
 
   fastify.decorate<OidcAuthenticator>('oidc', {
     async authenticate (token) {
@@ -49,7 +55,7 @@ export default fp(async function oidcAuth (fastify, opts: { config: Config }) {
       if ('rejected' in verification) return verification.rejected
       const identity = idpIdentity(verification.claims, oidc.moderator)
       if (!identity) return NO_SUBJECT
-      return { id: `oidc:${identity.id}`, kind: 'oidc', grants: identity.moderator ? moderatorGrants : memberGrants, identity }
+      return callerFor(identity)
     }
   })
 }, { name: 'oidc-auth' })

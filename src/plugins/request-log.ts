@@ -1,6 +1,6 @@
 /**
  * One log line per request, replacing Fastify's two. For POST /tokens that line is the audit record:
- * `token.issued` (client, jti, room, sub, moderator, features, exp; never the token) or
+ * `token.issued` (client, ip, jti, room, sub, moderator, features, exp; never the token) or
  * `token.refused` with its reason and the offending fields. Other routes log one access line,
  * at debug for probes and scrapes (routes mark themselves with config.logLevel).
  */
@@ -14,6 +14,8 @@ export interface AuditRecord {
   /** The signing key's id (RS*), so a rotation can be followed in the audit log. */
   kid?: string
   tenant?: string
+  /** Tokens from the browser login (routes/login.ts): a first login or a silent refresh. */
+  via?: 'login' | 'refresh'
 }
 
 declare module 'fastify' {
@@ -32,6 +34,7 @@ function issuedLine (request: FastifyRequest, reply: FastifyReply, record: Audit
     event: 'token.issued',
     requestId: request.id,
     client: request.caller?.id,
+    ip: request.ip,
     jti: claims.jti,
     room: claims.room,
     sub: claims.sub,
@@ -41,6 +44,7 @@ function issuedLine (request: FastifyRequest, reply: FastifyReply, record: Audit
     exp: claims.exp,
     alg: record.algorithm,
     kid: record.kid,
+    via: record.via,
     status: reply.statusCode,
     responseTime: Math.round(reply.elapsedTime * 100) / 100
   }
@@ -62,7 +66,8 @@ function refusedLine (request: FastifyRequest, reply: FastifyReply) {
 export default fp(async function requestLog (fastify) {
   fastify.addHook('onResponse', async (request, reply) => {
     const routeConfig = request.routeOptions.config
-    if (routeConfig.audit) {
+    // The login's GET /login issues only when it refreshes: its other answers are access lines.
+    if (routeConfig.audit || request.issued) {
       if (request.issued) request.log.info(issuedLine(request, reply, request.issued), 'token issued')
       else request.log.info(refusedLine(request, reply), 'token refused')
       return

@@ -5,7 +5,8 @@
 import fp from 'fastify-plugin'
 import { randomUUID } from 'node:crypto'
 import type { Config } from '../config.js'
-import { buildClaims, type IssuerSettings, type JitsiClaims, type TokenInput } from '../jitsi/claims.js'
+import { PATTERN_NOTE } from '../jitsi/room-pattern.js'
+import { buildClaims, isPatternRoom, type IssuerSettings, type JitsiClaims, type TokenInput } from '../jitsi/claims.js'
 import { jaasIssuerSettings, jaasRequestProblems, jaasTokenInput } from '../jitsi/jaas.js'
 import { meetingUrl, type MeetingOverrides } from '../jitsi/meeting-url.js'
 import { invalidFields } from '../problems.js'
@@ -15,6 +16,8 @@ export interface IssuedToken {
   url?: string
   room: string
   expiresAt: string
+  /** What the caller should know about how Jitsi will read this token. */
+  notes?: string[]
   claims: JitsiClaims
 }
 
@@ -27,13 +30,15 @@ declare module 'fastify' {
 }
 
 export function issuerSettings (config: Config): IssuerSettings {
-  if (config.jwt.jaasAppId) return jaasIssuerSettings(config.jwt.jaasAppId, config.jwt.nbfSkew)
+  const { topLevelModerator } = config.jwt
+  if (config.jwt.jaasAppId) return { ...jaasIssuerSettings(config.jwt.jaasAppId, config.jwt.nbfSkew), topLevelModerator }
   return {
     issuer: config.jwt.appId,
     audience: config.jwt.audience,
     xmppDomain: config.xmppDomain,
     nbfSkew: config.jwt.nbfSkew,
-    moderatorAs: 'boolean'
+    moderatorAs: 'boolean',
+    topLevelModerator
   }
 }
 
@@ -50,11 +55,14 @@ export default fp(async function tokenIssuer (fastify, opts: { config: Config })
       }
       const claims = buildClaims(input, settings, Date.now(), randomUUID())
       const token = await fastify.signer.sign(claims)
+      // A pattern names no one room, so, like "*", it has no meeting link.
+      const pattern = isPatternRoom(input)
       return {
         token,
-        url: meetingUrl(publicUrl, input.room, token, input.tenant, meeting),
+        url: pattern ? undefined : meetingUrl(publicUrl, input.room, token, input.tenant, meeting),
         room: claims.room,
         expiresAt: new Date(claims.exp * 1000).toISOString(),
+        ...(pattern ? { notes: [PATTERN_NOTE] } : {}),
         claims
       }
     }

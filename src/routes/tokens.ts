@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../config.js'
 import { grantedFeatures, grantProblems } from '../clients/grants.js'
+import { tokenRole } from '../jitsi/feature-defaults.js'
 import { withIdentity } from '../oidc/identity-merge.js'
 import { outsideGrant } from '../problems.js'
 import { ProblemSchema } from '../schemas/problem.js'
@@ -49,10 +50,11 @@ const tokens: FastifyPluginAsyncTypebox<{ config: Config }> = async (fastify, op
     const outside = grantProblems({ ...body, ttl }, grants)
     if (outside.length > 0) throw outsideGrant(outside)
 
-    const context = { ...body.context, features: grantedFeatures(body.context?.features, grants, jwt.profile) }
+    const role = tokenRole(body.context?.user)
+    const context = { ...body.context, features: grantedFeatures(body.context?.features, grants, jwt.profile, role) }
     const issued = await fastify.tokenIssuer.issue({ ...body, ttl, context }, body.meeting)
     request.issued = { claims: issued.claims, algorithm: fastify.signer.algorithm, kid: fastify.signer.kid, tenant: body.tenant }
-    return reply.code(201).send({ token: issued.token, url: issued.url, room: issued.room, expiresAt: issued.expiresAt })
+    return reply.code(201).send({ token: issued.token, url: issued.url, room: issued.room, expiresAt: issued.expiresAt, notes: issued.notes })
   })
 }
 

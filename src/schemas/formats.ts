@@ -3,6 +3,7 @@
  * are still checked with every other field and reported together with them.
  */
 import { roomNameProblem, WILDCARD_ROOM } from '../jitsi/room-name.js'
+import { roomPatternProblem } from '../jitsi/room-pattern.js'
 
 /** A room name the web client keeps intact in a URL (jitsi-tokens.md §3.4), or the wildcard. */
 function jitsiRoomProblem (value: string): string | undefined {
@@ -10,7 +11,9 @@ function jitsiRoomProblem (value: string): string | undefined {
 }
 
 const PROBLEMS: Record<string, (value: string) => string | undefined> = {
-  'jitsi-room': jitsiRoomProblem
+  'jitsi-room': jitsiRoomProblem,
+  // `room` with context.room.regex: a Lua pattern as Prosody bounds it (jitsi/room-pattern.ts).
+  'lua-room-pattern': roomPatternProblem
 }
 
 /** Ajv `formats` option. */

@@ -4,6 +4,7 @@
  */
 import { Type, type Static } from '@sinclair/typebox'
 import { KNOWN_FEATURES } from '../jitsi/features.js'
+import { USER_CLAIM_NAME } from '../jitsi/user-claims.js'
 import { boundedJsonValue } from './json-value.js'
 
 const text = (maxLength: number, description?: string) => Type.String({ maxLength, description })
@@ -23,14 +24,30 @@ export const UserSchema = Type.Object({
   moderator: Type.Optional(Type.Boolean({ description: 'Read by token_affiliation as context.user.moderator' })),
   affiliation: Type.Optional(oneOf(['owner', 'moderator', 'teacher', 'member'] as const, 'token_affiliation: owner, moderator and teacher become owner')),
   lobby_bypass: Type.Optional(Type.Boolean({ description: 'token_lobby_bypass (contrib): boolean true only' })),
-  security_bypass: Type.Optional(Type.Boolean({ description: 'token_security_ondemand (contrib): bypass password and lobby' }))
-}, { additionalProperties: false })
+  security_bypass: Type.Optional(Type.Boolean({ description: 'token_security_ondemand (contrib): bypass password and lobby' })),
+  'hidden-from-recorder': Type.Optional(Type.Boolean({ description: 'The web client and JaaS leave this user out of recordings; needs the moderator grant' })),
+  role: Type.Optional(oneOf(['visitor'] as const, 'Jitsi reads only "visitor": the user joins as a viewer (mod_visitors_component, preferVisitor)')),
+  lobby: Type.Optional(Type.Boolean({ description: 'token_lobby_ondemand (contrib): true sends the user through a lobby, false lets them bypass it; needs the moderator grant' }))
+}, {
+  // Anything else is a custom claim (grants.userClaims), a string or boolean that presence carries as text.
+  additionalProperties: Type.Union([Type.String({ maxLength: 256 }), Type.Boolean()]),
+  propertyNames: { pattern: USER_CLAIM_NAME, maxLength: 64 },
+  maxProperties: 32
+})
 
 export const RoomOptionsSchema = Type.Object({
   lobby: Type.Optional(Type.Boolean({ description: 'token_security_ondemand: true creates the lobby, false removes it' })),
   password: Type.Optional(text(128, 'token_security_ondemand: room password; "" removes it')),
-  security_bypass: Type.Optional(Type.Boolean({ description: 'Accepted here as in the wiki; emitted under context.user where Jitsi reads it' }))
+  security_bypass: Type.Optional(Type.Boolean({ description: 'Accepted here as in the wiki; emitted under context.user where Jitsi reads it' })),
+  lobby_autostart: Type.Optional(Type.Boolean({ description: 'token_lobby_autostart (contrib): false keeps the auto-started lobby off; needs the moderator grant' })),
+  regex: Type.Optional(Type.Boolean({ description: 'true: room is a Lua pattern (at most 128 characters and 3 quantifiers), applied by Prosody only with domain verification on; needs the wildcard-room grant' }))
 }, { additionalProperties: false })
+
+/** context.room.regex: true turns `room` from a room name into a Lua pattern. */
+const PATTERN_ROOM = {
+  properties: { context: { type: 'object', properties: { room: { type: 'object', properties: { regex: { const: true } }, required: ['regex'] } }, required: ['room'] } },
+  required: ['context']
+}
 
 export const FeaturesSchema = Type.Object(
   Object.fromEntries(KNOWN_FEATURES.map(name => [name, Type.Optional(FeatureValue)])),
@@ -53,7 +70,7 @@ export const MEETING_CONFIG_DEPTH = 3
 
 /** The request schema; `maxTtl` is JWT_MAX_TTL, so a too-long ttl is reported with every other bad field. */
 export const tokenRequestSchema = (maxTtl: number) => Type.Object({
-  room: Type.String({ minLength: 1, maxLength: 200, format: 'jitsi-room', description: 'Room name as people see it, or "*" with a wildcard grant. Characters the web client strips from URLs are refused.', examples: ['Daily Standup'] }),
+  room: Type.String({ minLength: 1, maxLength: 200, description: 'Room name as people see it, or "*" with a wildcard grant. Characters the web client strips from URLs are refused. With context.room.regex: a Lua pattern.', examples: ['Daily Standup'] }),
   tenant: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,63}$', description: 'Tenant (https://host/<tenant>/<room>); letters, digits, _ and - (no dots)' })),
   ttl: Type.Optional(Type.Integer({ minimum: 1, maximum: maxTtl, description: 'Lifetime in seconds (default JWT_TTL, at most JWT_MAX_TTL)' })),
   context: Type.Optional(Type.Object({
@@ -75,6 +92,13 @@ export const tokenRequestSchema = (maxTtl: number) => Type.Object({
       email: Type.Optional(text(320))
     }, { additionalProperties: false }))
   }, { additionalProperties: false }))
-}, { additionalProperties: false, $id: 'TokenRequest', examples: [EXAMPLE] })
+}, {
+  additionalProperties: false,
+  $id: 'TokenRequest',
+  examples: [EXAMPLE],
+  if: PATTERN_ROOM,
+  then: { properties: { room: { type: 'string', format: 'lua-room-pattern' } } },
+  else: { properties: { room: { type: 'string', format: 'jitsi-room' } } }
+})
 
 export type TokenRequest = Static<ReturnType<typeof tokenRequestSchema>>

@@ -26,7 +26,7 @@ export const TokenVerifyRequestSchema = Type.Object({
 }, { additionalProperties: false, $id: 'TokenVerifyRequest' })
 
 export const CheckSchema = Type.Object({
-  name: Type.String({ description: 'token, kid, typ, alg, signature, exp, nbf, iss, aud, room, sub, tenant, then the hints context, features, moderator, jaas' }),
+  name: Type.String({ description: 'token, kid, typ, alg, signature, exp, nbf, iss, aud, room, sub, tenant, then the hints context, features, moderator, claims, jaas' }),
   ok: Type.Boolean(),
   blocking: Type.Boolean({ description: 'This failure alone makes Prosody reject the token; a failure that is not blocking is a hint' }),
   detail: Type.String({ description: 'What was found, its likely cause and what to change' })

@@ -59,6 +59,8 @@ function describe (error: AjvError, data: unknown): { path: string, message: str
 export function validationProblems (errors: readonly AjvError[], data?: unknown): FieldProblem[] {
   const byPath = new Map<string, string>()
   for (const error of errors) {
+    // if/then/else (room as a name or a pattern) adds 'must match "then" schema' on top of the field's own error.
+    if (error.keyword === 'if') continue
     const { path, message } = describe(error, data)
     // propertyNames reports a key twice (its subschema's error, then the wrapper); keep the first message per field.
     if (!byPath.has(path)) byPath.set(path, message)

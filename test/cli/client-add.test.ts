@@ -82,7 +82,7 @@ t.test('invalid options exit 2, name the field, and print no key', async t => {
 t.test('--id is required', async t => {
   const { code, out, err } = await cli('client', 'add', '--rooms', 'x')
   t.equal(code, 2)
-  t.match(err, /^Usage: jitsi-token-service client add --id ID/)
+  t.match(err, /^--id is required\nUsage: jitsi-token-service client add --id ID/)
   t.equal(out, '')
 })
 
@@ -93,14 +93,32 @@ t.test('an unknown option exits 2 with the parser\'s message', async t => {
   t.equal(out, '')
 })
 
-t.test('an unknown command prints the usage and exits 2; no command or --help exits 0', async t => {
-  for (const argv of [['client', 'remove'], ['client'], ['frobnicate']]) {
+t.test('an unknown command says so, prints the usage and exits 2; no command or --help exits 0', async t => {
+  const cases: Array<[string[], string]> = [[['client', 'remove'], 'client remove'], [['client'], 'client'], [['frobnicate', '--now'], 'frobnicate']]
+  for (const [argv, named] of cases) {
     const { code, out, err } = await cli(...argv)
     t.equal(code, 2, argv.join(' '))
-    t.match(err, /^Usage: jitsi-token-service <command> \[options\]\n\nCommands:\n {2}client add {7}create an API key/)
+    t.match(err, new RegExp(`^jitsi-token-service: unknown command "${named}"\n\nUsage: jitsi-token-service <command> \\[options\\]\n\nCommands:\n {2}client add {7}create an API key`))
     t.equal(out, '')
   }
-  t.equal((await cli()).code, 0)
-  t.match((await cli('--help')).err, /client add/)
-  t.equal((await cli('--help')).code, 0)
+  for (const argv of [[], ['--help'], ['-h']]) {
+    const { code, out, err } = await cli(...argv)
+    t.equal(code, 0)
+    t.match(out, /client add .*\n.*keys generate .*\n.*doctor .*\n.*issue .*\n\n.*--help shows its options.*run --rm token-service-cli/)
+    t.equal(err, '')
+  }
+})
+
+t.test('--help on every command prints its options and runs nothing', async t => {
+  for (const [argv, usage] of [
+    [['client', 'add', '--help'], /^Usage: jitsi-token-service client add --id ID \[--file CLIENTS_FILE\]/],
+    [['keys', 'generate', '-h'], /^Usage: jitsi-token-service keys generate \(--dir DIR/],
+    [['doctor', '--help'], /^Usage: jitsi-token-service doctor <token \| meeting link>/],
+    [['issue', '--room', 'x', '--help'], /^Usage: jitsi-token-service issue --room ROOM --name NAME/]
+  ] as Array<[string[], RegExp]>) {
+    const { code, out, err } = await cli(...argv)
+    t.equal(code, 0, argv.join(' '))
+    t.match(out, usage)
+    t.equal(err, '')
+  }
 })

@@ -73,7 +73,7 @@ t.test('--json prints the API\'s answer', async t => {
   t.equal(code, 0)
   const diagnosis = JSON.parse(stdout)
   t.equal(diagnosis.valid, true)
-  t.equal(diagnosis.checks.length, 16)
+  t.equal(diagnosis.checks.length, 17)
   t.match(diagnosis.checks[4], { name: 'signature', ok: true, blocking: false, detail: /this service's JWT_APP_SECRET/ })
 })
 
@@ -138,4 +138,16 @@ t.test('a broken environment reaches main, which names the variable', async t =>
   const io = captureIO()
   t.equal(await run(['doctor'], io), 2, 'dispatched by main')
   t.match(io.stderr(), /give one token or meeting link/)
+})
+
+t.test('in the container, doctor and issue need only the token settings, not the whole production configuration', async t => {
+  // What token-service-cli gets: NODE_ENV=production from the image, the .env, no clients file yet,
+  // and settings doctor and issue never use, some of which production would refuse.
+  const container = { ...CLI_ENV, NODE_ENV: 'production', METRICS_TOKEN: 'short', OIDC_AUDIENCE: 'stray', RATE_LIMIT_MAX: 'lots' }
+  const io = captureIO()
+  t.equal(await issueCommand(container).run(['--room', 'standup', '--name', 'Alice'], io), 0, io.stderr())
+  const [, url] = /^url +(\S+)$/m.exec(io.stdout()) ?? []
+  const checked = await doctor([url!], container)
+  t.equal(checked.code, 0, checked.stderr)
+  t.match(checked.stdout, /✓ Prosody accepts this token/)
 })

@@ -115,6 +115,6 @@ t.test('a broken environment is not a usage error: it reaches main, which names 
 t.test('listed in the CLI', async t => {
   const io = captureIO()
   t.equal(await run(['--help'], io), 0)
-  t.match(io.stderr(), /issue +mint a token and meeting link/)
-  t.match(io.stderr(), /doctor +explain whether Jitsi accepts a token/)
+  t.match(io.stdout(), /issue +mint a token and meeting link/)
+  t.match(io.stdout(), /doctor +explain whether Jitsi accepts a token/)
 })

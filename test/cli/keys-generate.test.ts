@@ -123,6 +123,19 @@ t.test('bad options: exit 2 with the reason and the usage', async t => {
 })
 
 t.test('the command is listed in the CLI usage', async t => {
-  const { err } = await cli('--help')
-  t.match(err, /keys generate\s+create an RSA key pair with a new kid/)
+  const { out } = await cli('--help')
+  t.match(out, /keys generate\s+create an RSA key pair with a new kid/)
+})
+
+t.test('--dir defaults to JWT_KEYS_DIR, so the key lands where the service reads and the printed path is that one', async t => {
+  const { keysGenerateCommand } = await import('../../src/cli/commands/keys-generate.js')
+  const dir = join(tempDir(), 'keys')
+  let out = ''
+  const io = { out: { write: (text: string) => { out += text } }, err: { write: () => true } }
+  t.equal(await keysGenerateCommand({ JWT_KEYS_DIR: dir }).run(['--name', 'meet-2026'], io), 0)
+  t.ok(existsSync(join(dir, 'meet-2026.pem')))
+  t.match(out, `JWT_KEYS_DIR=${dir}\n`)
+  t.equal(await keysGenerateCommand({ JWT_KEYS_DIR: '' }).run(['--name', 'x'], io), 2, 'empty means unset: --dir or --out is needed')
+  t.equal(await keysGenerateCommand({ JWT_KEYS_DIR: dir }).run(['--out', join(dir, 'single.pem'), '--name', 'single'], io), 0, '--out still wins')
+  t.match(out, `JWT_PRIVATE_KEY_FILE=${join(dir, 'single.pem')}\n`)
 })

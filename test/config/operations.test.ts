@@ -49,3 +49,14 @@ t.test('METRICS_TOKEN: optional, read from METRICS_TOKEN_FILE, at least 32 chara
   t.match(weak.message, /31 characters; use at least 32/)
   t.notMatch(weak.message, 'ppp', 'the message does not repeat the secret')
 })
+
+t.test('production needs METRICS_TOKEN unless METRICS_PUBLIC=true says /metrics is meant to be open', async t => {
+  const missing = refusal(production)
+  t.equal(missing.variable, 'METRICS_TOKEN')
+  t.match(missing.message, /METRICS_TOKEN is required when NODE_ENV=production; or set METRICS_PUBLIC=true/)
+  t.equal(loadConfig({ ...production, METRICS_PUBLIC: 'true' }).metricsToken, undefined, 'open, because the operator said so')
+  t.equal(refusal({ ...production, METRICS_PUBLIC: 'false' }).variable, 'METRICS_TOKEN')
+  t.equal(refusal({ ...production, METRICS_PUBLIC: 'yes please' }).variable, 'METRICS_PUBLIC', 'only true or false')
+  t.equal(loadConfig({ ...production, METRICS_PUBLIC: 'true', METRICS_TOKEN: 'p'.repeat(32) }).metricsToken, 'p'.repeat(32), 'a token set is still required')
+  t.equal(loadConfig({}).metricsToken, undefined, 'development: open without saying so')
+})

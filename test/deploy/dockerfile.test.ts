@@ -190,10 +190,10 @@ function isIgnored (rules: string, path: string): boolean {
 t.test('.dockerignore keeps secrets and local state out of the build context', async t => {
   for (const path of ['node_modules/fastify/package.json', 'dist/server.js', '.env', '.env.production', 'config/.env',
     'server.pem', 'keys/private.pem', 'deploy/keys/jwt.pem', '.git/HEAD', 'coverage/lcov.info', '.tap/processinfo/x.json',
-    'clients.json', 'test/deploy/compose.test.ts']) {
+    'clients.json', 'config/clients.json', 'config/keys/meet-2026.pem', 'token-service.yml', 'test/deploy/compose.test.ts']) {
     t.ok(isIgnored(dockerignore, path), `${path} is excluded`)
   }
-  for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/server.ts', 'src/healthcheck.ts', 'src/jitsi/claims.ts']) {
+  for (const path of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/server.ts', 'src/healthcheck.ts', 'src/jitsi/claims.ts', 'src/config/env-schema.ts']) {
     t.notOk(isIgnored(dockerignore, path), `${path} is sent to the build`)
   }
 })

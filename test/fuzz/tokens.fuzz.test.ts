@@ -14,7 +14,7 @@ const ALLOWED = new Set([201, 400, 401, 403, 413, 415, 429])
 
 const GRANTS = {
   narrow: { rooms: ['course-*', 'Exact Room'], tenants: ['acme'], moderator: false, features: ['screen-sharing'], maxTtl: 600 },
-  broad: { rooms: ['*'], wildcardRoom: true, tenants: ['*'], moderator: true, features: ['*'] },
+  broad: { rooms: ['*'], wildcardRoom: true, tenants: ['*'], moderator: true, features: ['*'], userClaims: ['department'] as string[] },
   plain: { rooms: ['*'], moderator: false, features: [] }
 } as const
 type ClientName = keyof typeof GRANTS
@@ -59,7 +59,7 @@ interface Req {
   room: string
   tenant?: string
   ttl?: number
-  context?: { user?: { name?: string, moderator?: boolean, affiliation?: string }, features?: Record<string, boolean | string> }
+  context?: { user?: { name?: string, moderator?: boolean, affiliation?: string, role?: string, lobby?: unknown, 'hidden-from-recorder'?: unknown, department?: unknown }, features?: Record<string, boolean | string> }
 }
 
 function expected (client: ClientName, req: Req): { status: number, fields: string[] } {
@@ -73,6 +73,10 @@ function expected (client: ClientName, req: Req): { status: number, fields: stri
   }
   const affiliation = req.context?.user?.affiliation
   if (affiliation !== undefined && !['owner', 'moderator', 'teacher', 'member'].includes(affiliation)) bad.push('context.user.affiliation')
+  const user = req.context?.user ?? {}
+  if (user.role !== undefined && user.role !== 'visitor') bad.push('context.user.role')
+  for (const name of ['lobby', 'hidden-from-recorder'] as const) if (user[name] !== undefined && typeof user[name] !== 'boolean') bad.push(`context.user.${name}`)
+  if (user.department !== undefined && typeof user.department !== 'string' && typeof user.department !== 'boolean') bad.push('context.user.department')
   if (bad.length > 0) return { status: 400, fields: bad.sort() }
 
   const ttl = req.ttl ?? Math.min(3600, grants.maxTtl ?? 3600)
@@ -84,6 +88,9 @@ function expected (client: ClientName, req: Req): { status: number, fields: stri
   }
   if (!grants.moderator && req.context?.user?.moderator === true) outside.push('context.user.moderator')
   if (!grants.moderator && ['owner', 'moderator', 'teacher'].includes(affiliation ?? '')) outside.push('context.user.affiliation')
+  if (!grants.moderator && user.lobby !== undefined) outside.push('context.user.lobby')
+  if (!grants.moderator && user['hidden-from-recorder'] === true) outside.push('context.user.hidden-from-recorder')
+  if (user.department !== undefined && !('userClaims' in grants)) outside.push('context.user.department')
   if (!grants.features.includes('*')) {
     for (const [name, value] of Object.entries(req.context?.features ?? {})) {
       if ((value === true || value === 'true') && !grants.features.includes(name)) outside.push(`context.features.${name}`)
@@ -122,7 +129,17 @@ const userArb = fc.option(fc.record({
   moderator: fc.option(fc.boolean(), { nil: undefined }),
   affiliation: fc.option(fc.constantFrom('owner', 'moderator', 'teacher', 'member', 'admin'), { nil: undefined })
 }, { requiredKeys: [] }), { nil: undefined })
-const requestArb = fc.record({ room: roomArb, tenant: tenantArb, ttl: ttlArb, user: userArb, features: featuresArb }).map(({ room, tenant, ttl, user, features }) => {
+// The newer claims, now and then: each sometimes of the wrong type, or outside a grant.
+const newerClaimsArb = fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, {
+  weight: 1,
+  arbitrary: fc.record({
+    role: fc.constantFrom('visitor', 'visitor', 'moderator'),
+    lobby: fc.constantFrom(true, false, 'true'),
+    'hidden-from-recorder': fc.constantFrom(true, false, false, 1),
+    department: fc.constantFrom('sales', true, 7)
+  }, { requiredKeys: [] })
+})
+const requestArb = fc.record({ room: roomArb, tenant: tenantArb, ttl: ttlArb, user: fc.tuple(userArb, newerClaimsArb).map(([user, newer]) => user || Object.keys(newer).length > 0 ? { ...user, ...newer } : undefined), features: featuresArb }).map(({ room, tenant, ttl, user, features }) => {
   const req: Req = { room }
   if (tenant !== undefined) req.tenant = tenant
   if (ttl !== undefined) req.ttl = ttl
@@ -148,6 +165,12 @@ t.test('near-valid requests: 201 exactly when the model grants it, with the mode
       if (payload.sub !== (req.tenant ? req.tenant.toLowerCase() : 'meet.jitsi')) throw new Error(`sub ${payload.sub}`)
       if (payload.exp - payload.iat !== ttl) throw new Error('ttl')
       if ((payload.context.user.moderator === true) !== (req.context?.user?.moderator === true)) throw new Error('moderator')
+      for (const name of ['role', 'lobby', 'hidden-from-recorder', 'department'] as const) {
+        if (payload.context.user[name] !== req.context?.user?.[name]) throw new Error(`context.user.${name} ${payload.context.user[name]}`)
+      }
+      // A restricted client always lists features, so Jitsi never falls back to every feature.
+      const restricted = !GRANTS[client].features.includes('*' as never)
+      if (restricted ? payload.context.features === undefined : (payload.context.features !== undefined) !== (req.context?.features !== undefined)) throw new Error('features')
     } else if (want.fields) {
       const fields = res.json().errors.map((e: { path: string }) => e.path).sort()
       if (JSON.stringify(fields) !== JSON.stringify(want.fields)) throw new Error(`${JSON.stringify(req)}: fields ${fields} vs model ${want.fields}`)

@@ -116,3 +116,20 @@ t.test('the claims survive a JSON round trip unchanged (what the signer serialis
   const claims = buildClaims({ room: 'Тест', tenant: 'acme', ttl: 600, context: { user: { name: 'Zoë' }, features: { recording: true } } }, settings, NOW_MS, JTI)
   t.same(JSON.parse(JSON.stringify(claims)), claims)
 })
+
+t.test('new claims: hidden-from-recorder, role, lobby as given; custom claims after them; lobby_autostart and regex in context.room', async t => {
+  const claims = buildClaims({
+    room: 'team%-%d+',
+    ttl: 60,
+    context: {
+      user: { name: 'Ann', 'hidden-from-recorder': false, role: 'visitor', lobby: false, department: 'sales' } as never,
+      room: { lobby_autostart: false, regex: true }
+    }
+  }, { ...settings, topLevelModerator: true }, NOW_MS, JTI)
+  t.same(claims.context.user, { name: 'Ann', 'hidden-from-recorder': false, role: 'visitor', lobby: false, department: 'sales' })
+  t.same(claims.context.room, { lobby_autostart: false, regex: true })
+  t.equal(claims.room, 'team%-%d+', 'a pattern is kept as written')
+  t.equal(claims.moderator, false)
+  t.same(roomOptionClaims({ regex: false }), undefined, 'regex: false is no pattern and no claim')
+  t.notOk('moderator' in buildClaims({ room: 'r', ttl: 60 }, settings, NOW_MS, JTI), 'top-level moderator only when asked')
+})

@@ -4,7 +4,7 @@ import { featureClaims, isEnabled, KNOWN_FEATURES, MEET_FEATURES, PROSODY_ONLY_F
 // jitsi-tokens.md §3.3 (MEET_FEATURES in base/jwt/constants.ts) and §1.5 (Prosody-only names).
 const WEB_CLIENT_FEATURES = [
   'branding', 'calendar', 'create-polls', 'file-upload', 'flip', 'inbound-call', 'livestreaming', 'live-translation',
-  'lobby', 'moderation', 'outbound-call', 'recording', 'room', 'screen-sharing', 'send-groupchat', 'list-visitors',
+  'lobby', 'moderation', 'outbound-call', 'recording', 'room', 'screen-sharing', 'send-groupchat', 'send-private-message', 'list-visitors',
   'sip-inbound-call', 'sip-outbound-call', 'transcription'
 ]
 

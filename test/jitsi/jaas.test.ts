@@ -6,7 +6,7 @@ import t from 'tap'
 import { createLocalJWKSet, jwtVerify } from 'jose'
 import { isJaasAppId, jaasIssuerSettings, jaasKid, jaasRequestProblems, jaasTokenInput } from '../../src/jitsi/jaas.js'
 import { loadConfig } from '../../src/config.js'
-import { bearer, build, decodeJwt } from '../helper.js'
+import { bearer, build, decodeJwt, withDevelopmentClient } from '../helper.js'
 import { keyFile, rsaKey } from '../keys/fixtures.js'
 import { webClientJwtErrors } from './web-client-jwt-checks.js'
 
@@ -36,7 +36,7 @@ t.test('claims settings and request rules', async t => {
 })
 
 t.test('a JaaS token from POST /tokens passes the web client\'s JaaS checks', async t => {
-  const config = loadConfig({ NODE_ENV: 'test', JWT_PROFILE: 'jaas', JAAS_APP_ID: APP_ID, JWT_PRIVATE_KEY_FILE: keyFile(rsaKey().pem), JWT_KID: 'abc123' })
+  const config = withDevelopmentClient(loadConfig({ NODE_ENV: 'test', JWT_PROFILE: 'jaas', JAAS_APP_ID: APP_ID, JWT_PRIVATE_KEY_FILE: keyFile(rsaKey().pem), JWT_KID: 'abc123' }))
   const { app } = await build(t, config)
   const res = await app.inject({
     method: 'POST',
@@ -70,7 +70,7 @@ t.test('a JaaS token from POST /tokens passes the web client\'s JaaS checks', as
 })
 
 t.test('JaaS defaults: features always present, moderator "false", wildcard rooms have no URL', async t => {
-  const config = loadConfig({ NODE_ENV: 'test', JWT_PROFILE: 'jaas', JAAS_APP_ID: APP_ID, JWT_PRIVATE_KEY: rsaKey().pem, JWT_KID: `${APP_ID}/abc123` })
+  const config = withDevelopmentClient(loadConfig({ NODE_ENV: 'test', JWT_PROFILE: 'jaas', JAAS_APP_ID: APP_ID, JWT_PRIVATE_KEY: rsaKey().pem, JWT_KID: `${APP_ID}/abc123` }))
   const { app } = await build(t, config)
   const plain = await app.inject({ method: 'POST', url: '/tokens', headers: bearer(config.developmentApiKey), payload: { room: 'standup', tenant: APP_ID, context: { user: { moderator: false } } } })
   t.equal(plain.statusCode, 201, plain.body)
@@ -84,7 +84,7 @@ t.test('JaaS defaults: features always present, moderator "false", wildcard room
 })
 
 t.test('what JaaS cannot take is a 400 naming the field', async t => {
-  const config = loadConfig({ NODE_ENV: 'test', JWT_PROFILE: 'jaas', JAAS_APP_ID: APP_ID, JWT_PRIVATE_KEY: rsaKey().pem, JWT_KID: 'abc123' })
+  const config = withDevelopmentClient(loadConfig({ NODE_ENV: 'test', JWT_PROFILE: 'jaas', JAAS_APP_ID: APP_ID, JWT_PRIVATE_KEY: rsaKey().pem, JWT_KID: 'abc123' }))
   const { app } = await build(t, config)
   const res = await app.inject({ method: 'POST', url: '/tokens', headers: bearer(config.developmentApiKey), payload: { room: 'standup', tenant: 'acme', context: { features: { 'live-translation-subscribe': true } } } })
   t.equal(res.statusCode, 400)

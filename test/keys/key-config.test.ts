@@ -11,6 +11,7 @@ import { keyFile, keysDir, rsaKey } from './fixtures.js'
 
 const PRODUCTION = {
   NODE_ENV: 'production',
+  METRICS_PUBLIC: 'true',
   JWT_APP_ID: 'my-app',
   PUBLIC_URL: 'https://meet.example.org',
   CLIENTS_FILE: '/etc/jitsi-token-service/clients.json',
@@ -102,7 +103,7 @@ t.test('development without a key: one for this run, listed as a default', async
 
 t.test('JWT_PROFILE=jaas: RS256 by default, an AppID required, kids under the AppID', async t => {
   const file = keyFile(rsaKey().pem)
-  const jaas = { NODE_ENV: 'production', CLIENTS_FILE: '/etc/clients.json', JWT_PROFILE: 'jaas', JAAS_APP_ID: APP_ID, JWT_PRIVATE_KEY_FILE: file }
+  const jaas = { NODE_ENV: 'production', METRICS_PUBLIC: 'true', CLIENTS_FILE: '/etc/clients.json', JWT_PROFILE: 'jaas', JAAS_APP_ID: APP_ID, JWT_PRIVATE_KEY_FILE: file }
   const config = loadConfig({ ...jaas, JWT_KID: 'abc123' })
   t.equal(config.jwt.algorithm, 'RS256')
   t.equal(config.jwt.profile, 'jaas')
@@ -120,7 +121,7 @@ t.test('JWT_PROFILE=jaas: RS256 by default, an AppID required, kids under the Ap
   t.match(refusal({ ...jaas, JWT_KID: 'Key_1' }), { variable: 'JWT_KID', message: /must be the key id from the JaaS console/ })
   t.match(refusal({ ...jaas, JWT_KID: 'abc', JWT_SIGN_TYPE: 'RS512' }), { variable: 'JWT_SIGN_TYPE', message: /is RS512, but JaaS \(JWT_PROFILE=jaas\) accepts only RS256/ })
   t.match(refusal({ ...jaas, JWT_KID: 'abc', JAAS_APP_ID: undefined }), { variable: 'JAAS_APP_ID', message: /is required with JWT_PROFILE=jaas/ })
-  t.match(refusal({ ...jaas, JWT_KID: 'abc', JAAS_APP_ID: 'my-app' }), { variable: 'JAAS_APP_ID', message: /must match pattern/ })
+  t.match(refusal({ ...jaas, JWT_KID: 'abc', JAAS_APP_ID: 'my-app' }), { variable: 'JAAS_APP_ID', message: /must be a JaaS AppID, vpaas-magic-cookie-<32 hex digits> \(given: "my-app"\)/ })
   t.match(refusal({ ...PRODUCTION, JWT_PRIVATE_KEY_FILE: file, JWT_KID: 'abc', JAAS_APP_ID: APP_ID }), { variable: 'JAAS_APP_ID', message: /is set, but JWT_PROFILE is not jaas/ })
   t.match(refusal({ ...jaas, JWT_KID: 'abc', JWT_PROFILE: '8x8' }), { variable: 'JWT_PROFILE' })
 })

@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto'
 import t from 'tap'
-import { decodeJwt } from '../helper.js'
-import { spawnServer, startDevelopmentServer } from '../support/server-process.js'
+import { decodeJwt, writeClientsFile } from '../helper.js'
+import { listeningOrigin, spawnServer } from '../support/server-process.js'
 import { keyFile, keysDir, rsaKey, writeFile } from './fixtures.js'
 
 const sha256hex = (text: string) => createHash('sha256').update(text).digest('hex')
@@ -28,8 +28,12 @@ t.test('a 1024-bit key stops start-up with a message naming the variable', async
 
 t.test('SIGHUP activates a new key without a restart', async t => {
   const dir = keysDir({ k1: rsaKey('a').pem }, 'k1')
-  const { server, origin, apiKey } = await startDevelopmentServer({ JWT_SIGN_TYPE: 'RS256', JWT_KEYS_DIR: dir })
+  // A real key: the service makes no development client next to it, so the client comes from CLIENTS_FILE.
+  const { file, keys } = writeClientsFile([{ id: 'lms', grants: { rooms: ['*'] } }])
+  const apiKey = keys.lms!
+  const server = spawnServer({ LOG_LEVEL: 'info', JWT_SIGN_TYPE: 'RS256', JWT_KEYS_DIR: dir, CLIENTS_FILE: file })
   t.teardown(() => { server.child.kill('SIGKILL') })
+  const origin = await listeningOrigin(server)
   const mint = async () => {
     const res = await fetch(`${origin}/tokens`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ room: 'standup' }) })
     return ((await res.json()) as { token: string }).token

@@ -4,11 +4,12 @@ import type { AddressInfo } from 'node:net'
 import { SignJWT } from 'jose'
 import { createIdpVerifier, IdpUnavailableError, type Verification } from '../../src/oidc/verifier.js'
 import { discoveryUrl } from '../../src/oidc/discovery.js'
+import type { OidcConfig } from '../../src/oidc/oidc-config.js'
 import { testConfig } from '../helper.js'
 import { AUDIENCE, signingKey, startLocalIdp, type LocalIdp } from '../support/local-idp.js'
 
-const verifierFor = (idp: LocalIdp, env: Record<string, string> = {}) =>
-  createIdpVerifier(testConfig({ OIDC_ISSUER: idp.issuer, OIDC_AUDIENCE: AUDIENCE, ...env }).oidc!)
+const verifierFor = (idp: LocalIdp, env: Record<string, string> = {}, overrides: Partial<OidcConfig> = {}) =>
+  createIdpVerifier({ ...testConfig({ OIDC_ISSUER: idp.issuer, OIDC_AUDIENCE: AUDIENCE, ...env }).oidc!, ...overrides })
 
 const reasonOf = (verification: Verification) => 'rejected' in verification ? verification.rejected.reason : 'accepted'
 
@@ -36,7 +37,8 @@ t.test('OIDC_JWKS_URL skips discovery', async t => {
 
 t.test('a discovery document that cannot be trusted or used makes the IdP unavailable', async t => {
   const idp = await startLocalIdp(t)
-  const verify = verifierFor(idp)
+  // No cooldown here, so each failure below is a fresh attempt (idp-outage.test.ts tests the cooldown).
+  const verify = verifierFor(idp, {}, { jwksCooldown: 0 })
   const token = await idp.token()
   idp.discovery = { issuer: 'https://evil.example.org', jwks_uri: idp.jwksUrl }
   await unavailable(t, verify, token, /names issuer "https:\/\/evil.example.org"/)

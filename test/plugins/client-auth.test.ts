@@ -92,7 +92,7 @@ t.test('bearerToken reads only the Bearer scheme', async t => {
 })
 
 t.test('production with only OIDC callers has no API-key clients', async t => {
-  const config = testConfig({ NODE_ENV: 'production', OIDC_ISSUER: 'https://sso.example.org/realms/x', OIDC_AUDIENCE: 'jitsi' })
+  const config = testConfig({ NODE_ENV: 'production', METRICS_PUBLIC: 'true', OIDC_ISSUER: 'https://sso.example.org/realms/x', OIDC_AUDIENCE: 'jitsi' })
   t.equal(config.clientsFile, undefined)
   t.equal(config.developmentApiKey, undefined)
   const { app } = await build(t, config)

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { FULL_GRANTS } from '../../src/clients/grants.js'
 import { bearer, build, tempDir, testConfig, writeClientsFile } from '../helper.js'
+import { AUDIENCE, startLocalIdp } from '../support/local-idp.js'
 
 interface Sample { name: string, labels: Record<string, string>, value: number }
 
@@ -114,4 +115,44 @@ t.test('with METRICS_TOKEN (here as METRICS_TOKEN_FILE), scrapes need it as a be
 t.test('without METRICS_TOKEN, /metrics is open', async t => {
   const { app } = await build(t)
   t.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 200)
+})
+
+t.test('IdP users share one bounded label: no metric names a person', async t => {
+  const idp = await startLocalIdp(t)
+  const { app } = await build(t, testConfig({ OIDC_ISSUER: idp.issuer, OIDC_AUDIENCE: AUDIENCE }))
+  for (const sub of ['user-1', 'user-2', 'alice@example.org']) {
+    const res = await app.inject({ method: 'POST', url: '/tokens', headers: bearer(await idp.token({ sub })), payload: { room: 'r' } })
+    t.equal(res.statusCode, 201, res.body)
+  }
+  const body = (await app.inject({ method: 'GET', url: '/metrics' })).body
+  t.equal(total(parseMetrics(body), 'jitsi_tokens_issued_total', { client: 'oidc' }), 3)
+  t.notMatch(body, /user-1|user-2|alice/, 'no sub appears in any label')
+})
+
+t.test('guessing METRICS_TOKEN spends the address\'s failed-auth budget: 429 after the limit', async t => {
+  const token = 'g'.repeat(40)
+  const { app } = await build(t, testConfig({ METRICS_TOKEN: token, AUTH_FAILURE_LIMIT: '3' }))
+  const scrape = (key: string, remoteAddress = '192.0.2.5') => app.inject({ method: 'GET', url: '/metrics', headers: bearer(key), remoteAddress })
+  t.equal((await scrape('guess-1')).statusCode, 401)
+  t.equal((await scrape('guess-2')).statusCode, 401)
+  t.equal((await app.inject({ method: 'POST', url: '/tokens', headers: bearer('jts_guess'), payload: { room: 'r' }, remoteAddress: '192.0.2.5' })).statusCode, 401,
+    'a wrong API key from the same address spends the same budget')
+  const limited = await scrape('guess-3')
+  t.equal(limited.statusCode, 429)
+  t.ok(Number(limited.headers['retry-after']) > 0)
+  t.equal(limited.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.equal((await scrape(token)).statusCode, 200, 'the right token is never refused')
+  t.equal((await scrape('guess-4', '192.0.2.6')).statusCode, 401, 'another address has its own budget')
+  t.equal((await app.inject({ method: 'GET', url: '/metrics', remoteAddress: '192.0.2.5' })).statusCode, 401, 'no token at all: 401, not counted')
+})
+
+t.test('in production /metrics needs the token; METRICS_PUBLIC=true opens it explicitly', async t => {
+  const { file } = writeClientsFile([{ id: 'lms', grants: FULL_GRANTS }])
+  const production = { NODE_ENV: 'production', CLIENTS_FILE: file }
+  const token = 'p'.repeat(40)
+  const closed = await build(t, testConfig({ ...production, METRICS_TOKEN: token }))
+  t.equal((await closed.app.inject({ method: 'GET', url: '/metrics' })).statusCode, 401)
+  t.equal((await closed.app.inject({ method: 'GET', url: '/metrics', headers: bearer(token) })).statusCode, 200)
+  const open = await build(t, testConfig({ ...production, METRICS_PUBLIC: 'true' }))
+  t.equal((await open.app.inject({ method: 'GET', url: '/metrics' })).statusCode, 200)
 })

@@ -80,9 +80,10 @@ t.test('failed IdP tokens count toward the per-IP limit like bad API keys', asyn
   const expired = await idp.token({ exp: Math.floor(Date.now() / 1000) - 3600 })
   t.equal((await post(app, expired)).statusCode, 401)
   t.equal((await post(app, expired)).statusCode, 401)
-  const blocked = await post(app, await idp.token())
+  const blocked = await post(app, expired)
   t.equal(blocked.statusCode, 429)
   t.ok(Number(blocked.headers['retry-after']) > 0)
+  t.equal((await post(app, await idp.token())).statusCode, 201, 'a valid token still passes from that address')
 })
 
 t.test('key rotation at the IdP is picked up without a restart', async t => {
@@ -195,16 +196,19 @@ t.test('OIDC_GRANTS limits what IdP users may ask for', async t => {
 
 t.test('an unreachable IdP is a 503, not the caller\'s fault', async t => {
   const idp = await startLocalIdp(t)
-  const { app, logs, rawLogs } = await build(t, oidcConfig(idp, { AUTH_FAILURE_LIMIT: '1' }))
+  const config = oidcConfig(idp, { AUTH_FAILURE_LIMIT: '2' })
+  const { app, logs, rawLogs } = await build(t, { ...config, oidc: { ...config.oidc!, jwksCooldown: 0 } })
   idp.failWith = 500
   const token = await idp.token()
   for (let i = 0; i < 2; i++) {
     const res = await post(app, token)
-    t.equal(res.statusCode, 503, 'not counted: the second attempt is not rate limited')
+    t.equal(res.statusCode, 503)
+    t.equal(res.json().detail, 'The identity provider\'s keys could not be fetched to check the token; try again later.')
     t.notMatch(res.body, /127\.0\.0\.1/, 'the IdP address stays in the log')
   }
+  t.equal((await post(app, token)).statusCode, 429, 'each 503 spent the address\'s failure budget: an outage is no free retry loop')
   t.match(JSON.stringify(logs.find(line => line.msg === 'request failed')), /openid-configuration answered 500/)
   t.notOk(rawLogs().includes(token.split('.')[2]!))
   idp.failWith = undefined
-  t.equal((await post(app, token)).statusCode, 201, 'discovery is retried once the IdP is back')
+  t.equal((await post(app, token)).statusCode, 201, 'discovery is retried once the IdP is back, and a valid token passes from a spent address')
 })

@@ -77,14 +77,30 @@ t.test('feature grants: * allows all, disabling is always allowed', async t => {
   t.equal((await post(app, 'plain', { room: 'lobby', context: { features: { recording: false, transcription: 'false' } } })).statusCode, 201)
 })
 
-t.test('a client without every feature always sends the feature list, so Jitsi cannot fall back to all features', async t => {
+t.test('a restricted client\'s tokens give Jitsi\'s defaults for the role, minus what it is not granted', async t => {
   const { app } = await build(t, config)
   const plain = decodeJwt((await post(app, 'plain', { room: 'lobby' })).json().token).payload
-  t.same(plain.context.features, { 'live-translation-subscribe': 'false' }, 'present, so unlisted features are denied')
+  t.same(plain.context.features, { 'screen-sharing': 'false', 'live-translation-subscribe': 'false' },
+    'present, so Jitsi cannot fall back to every feature; what a missing key would allow is denied in writing')
   const lms = decodeJwt((await post(app, 'lms', { room: 'course-1', tenant: 'acme', context: { features: { 'screen-sharing': true } } })).json().token).payload
   t.same(lms.context.features, { 'screen-sharing': 'true', 'live-translation-subscribe': 'false' })
   const root = decodeJwt((await post(app, 'root', { room: 'x' })).json().token).payload
   t.notOk('features' in root.context, 'a client granted every feature may leave the choice to Jitsi')
+})
+
+t.test('a restricted client\'s moderators keep recording, polls and chat when it is granted them', async t => {
+  const { file, keys } = writeClientsFile([{ id: 'school', grants: { rooms: ['*'], moderator: true, features: ['recording', 'create-polls', 'send-groupchat', 'send-private-message', 'screen-sharing'] } }])
+  const { app } = await build(t, testConfig({ CLIENTS_FILE: file }))
+  const res = await app.inject({ method: 'POST', url: '/tokens', headers: bearer(keys.school), payload: { room: 'class', context: { user: { moderator: true } } } })
+  t.equal(res.statusCode, 201, res.body)
+  const granted = ['recording', 'create-polls', 'send-groupchat', 'send-private-message', 'screen-sharing']
+  const denied = ['livestreaming', 'transcription', 'outbound-call', 'flip', 'live-translation', 'live-translation-subscribe']
+  t.same(decodeJwt(res.json().token).payload.context.features, {
+    ...Object.fromEntries(granted.map(name => [name, 'true'])), ...Object.fromEntries(denied.map(name => [name, 'false']))
+  })
+  const participant = await app.inject({ method: 'POST', url: '/tokens', headers: bearer(keys.school), payload: { room: 'class' } })
+  t.same(decodeJwt(participant.json().token).payload.context.features, { 'screen-sharing': 'true', 'live-translation-subscribe': 'false' },
+    'a participant gets no more than Jitsi gives participants')
 })
 
 t.test('bypassing or changing room security needs the moderator grant', async t => {
@@ -111,5 +127,5 @@ t.test('with the JaaS profile a restricted client lists its features without Pro
   const { app } = await build(t, jaas)
   const res = await post(app, 'plain', { room: 'lobby' })
   t.equal(res.statusCode, 201, res.body)
-  t.same(decodeJwt(res.json().token).payload.context.features, {}, 'present and empty: every feature denied')
+  t.same(decodeJwt(res.json().token).payload.context.features, { 'screen-sharing': 'false' }, 'present; what JaaS allows when unlisted is denied in writing')
 })

@@ -71,7 +71,7 @@ t.test('every bad field is named in one 400 problem', async t => {
     payload: {
       tenant: 'acme.org',
       ttl: '60',
-      context: { user: { moderator: 'yes', nickname: 'x' }, features: { teleport: true, recording: 'on' } }
+      context: { user: { moderator: 'yes', 'nick name': 'x' }, features: { teleport: true, recording: 'on' } }
     }
   })
   t.equal(res.statusCode, 400)
@@ -80,7 +80,7 @@ t.test('every bad field is named in one 400 problem', async t => {
   t.equal(problem.status, 400)
   t.equal(problem.requestId, res.headers['x-request-id'] ?? problem.requestId)
   t.same(problem.errors.map((e: { path: string }) => e.path).sort(), [
-    'context.features.recording', 'context.features.teleport', 'context.user.moderator', 'context.user.nickname', 'room', 'tenant', 'ttl'
+    'context.features.recording', 'context.features.teleport', 'context.user.moderator', 'context.user.nick name', 'room', 'tenant', 'ttl'
   ])
   t.match(problem.errors.find((e: { path: string }) => e.path === 'context.features.teleport').message, /not a known feature/)
 })

@@ -40,7 +40,7 @@ t.test('a token minted by POST /tokens passes every check, and the Prosody refer
   const diagnosis = res.json()
   t.equal(diagnosis.valid, true)
   t.same(diagnosis.checks.filter((c: { ok: boolean }) => !c.ok), [], 'no check fails, not even a hint')
-  t.same(diagnosis.checks.map((c: { name: string }) => c.name), ['token', 'kid', 'typ', 'alg', 'signature', 'exp', 'nbf', 'iss', 'aud', 'room', 'sub', 'tenant', 'context', 'features', 'moderator', 'jaas'])
+  t.same(diagnosis.checks.map((c: { name: string }) => c.name), ['token', 'kid', 'typ', 'alg', 'signature', 'exp', 'nbf', 'iss', 'aud', 'room', 'sub', 'tenant', 'context', 'features', 'moderator', 'claims', 'jaas'])
   t.match(diagnosis.checks[4].detail, /matches this service's JWT_APP_SECRET/)
 
   const referee = acceptsJoin(undefined, url, { appId: APP_ID, appSecret: SECRET, enableDomainVerification: true, xmppDomain: 'meet.jitsi' })

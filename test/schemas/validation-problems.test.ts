@@ -89,7 +89,7 @@ t.test('through POST /tokens: real Ajv errors become one dotted path per bad fie
       tenant: 'acme.org',
       ttl: 7201,
       context: {
-        user: { moderator: 'yes', affiliation: 'boss', nickname: 'x' },
+        user: { moderator: 'yes', affiliation: 'boss', 'nick name': 'x' },
         features: { teleport: true, recording: 'on' }
       },
       meeting: { config: { '1bad': true }, colour: 'red' }
@@ -103,7 +103,7 @@ t.test('through POST /tokens: real Ajv errors become one dotted path per bad fie
     ttl: 'must be at most 7200',
     'context.user.moderator': 'must be boolean',
     'context.user.affiliation': 'must be one of "owner", "moderator", "teacher", "member"',
-    'context.user.nickname': 'is not a known field',
+    'context.user.nick name': 'is not an allowed key',
     'context.features.teleport': 'is not a known feature name',
     'context.features.recording': 'must be one of true, false, "true", "false"',
     'meeting.config.1bad': 'is not an allowed key',

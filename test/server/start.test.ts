@@ -11,8 +11,58 @@ t.test('NODE_ENV=production without JWT_APP_SECRET: exit 1, naming the variable'
   const server = spawnServer({ NODE_ENV: 'production', JWT_APP_ID: 'app', PUBLIC_URL: 'https://meet.example.org' })
   const { code } = await server.exited
   t.equal(code, 1)
-  t.match(server.stderr(), /^jitsi-token-service: configuration error: .*JWT_APP_SECRET/)
+  t.match(server.stderr(), /^jitsi-token-service: 2 configuration errors:\n {2}JWT_APP_SECRET is required when NODE_ENV=production\n {2}CLIENTS_FILE is required/)
   t.equal(server.stdout(), '', 'no banner, no listening line')
+})
+
+t.test('several configuration problems: all of them at once, one per line, exit 1', async t => {
+  const server = spawnServer({ PORT: 'x', JWT_TTL: '9000', JWT_MAX_TTL: '600', NODE_ENV: 'production', JWT_APP_SECRET: 'not "long"', METRICS_TOKEN: 'm'.repeat(32) })
+  t.equal((await server.exited).code, 1)
+  t.equal(server.stderr(), [
+    'jitsi-token-service: 6 configuration errors:',
+    '  PORT must be a whole number (given: "x")',
+    '  JWT_APP_SECRET is 10 characters; use at least 32 (e.g. openssl rand -hex 32)',
+    '  CLIENTS_FILE is required when NODE_ENV=production',
+    '  JWT_TTL (9000) is longer than JWT_MAX_TTL (600)',
+    '  PUBLIC_URL is required when NODE_ENV=production',
+    '  JWT_APP_ID is required when NODE_ENV=production',
+    ''
+  ].join('\n'))
+})
+
+t.test('a production start logs what runs in one line, and warns once about risky settings', async t => {
+  const dir = t.testdir({ 'clients.json': '{"clients": []}' })
+  const server = spawnServer({
+    NODE_ENV: 'production',
+    JWT_APP_ID: 'my-app',
+    JWT_APP_SECRET: 'a'.repeat(32),
+    PUBLIC_URL: 'https://meet.example.org',
+    CLIENTS_FILE: `${dir}/clients.json`,
+    LOG_LEVEL: 'info',
+    SHUTDOWN_DRAIN: '0',
+    // Open /metrics on purpose (the warning under test); where production insists, this says so.
+    METRICS_PUBLIC: 'true'
+  })
+  t.teardown(() => { server.child.kill('SIGKILL') })
+  await server.waitForStdout(/"event":"service.started"/)
+  const logs = server.logs()
+  t.match(logs.find(line => line.event === 'service.started'), {
+    level: 30,
+    algorithm: 'HS256',
+    issuer: 'my-app',
+    xmppDomain: 'meet.jitsi',
+    clients: 0,
+    oidc: 'off',
+    pid: server.child.pid,
+    msg: new RegExp(`^jitsi-token-service listening on http://127\\.0\\.0\\.1:\\d+: HS256, kid -, issuer my-app, XMPP domain meet.jitsi, 0 clients, OIDC off, login off, pid ${server.child.pid}$`)
+  })
+  const warnings = logs.filter(line => line.event === 'config.warning')
+  t.match(warnings, [{ level: 40, msg: /lists no clients/ }, { level: 40, msg: /GET \/metrics answers anyone/ }])
+  server.child.kill('SIGHUP')
+  server.child.kill('SIGTERM')
+  t.equal((await server.exited).code, 0)
+  t.equal(server.logs().filter(line => line.event === 'config.warning').length, 2, 'warned once, not again on SIGHUP')
+  t.notMatch(server.stdout() + server.stderr(), 'a'.repeat(32), 'the secret is never printed')
 })
 
 t.test('a CLIENTS_FILE that cannot be read: exit 1, naming the file', async t => {

@@ -24,7 +24,7 @@ const badJson = write('clients-bad.json', '{"clients": [{"id": "lms",')
 const notPem = write('not-a-key.pem', 'this is not a key\n')
 const missing = join(dir, 'missing')
 
-const PRODUCTION = { NODE_ENV: 'production', JWT_APP_ID: 'faults-app', PUBLIC_URL: 'https://meet.example.org', LOG_LEVEL: 'info' }
+const PRODUCTION = { NODE_ENV: 'production', METRICS_PUBLIC: 'true', JWT_APP_ID: 'faults-app', PUBLIC_URL: 'https://meet.example.org', LOG_LEVEL: 'info' }
 const HS256 = { ...PRODUCTION, JWT_APP_SECRET: randomBytes(32).toString('hex'), CLIENTS_FILE: clients.file }
 const RS256 = { ...PRODUCTION, JWT_SIGN_TYPE: 'RS256', JWT_KID: 'faults-1', CLIENTS_FILE: clients.file }
 

@@ -27,6 +27,8 @@ export interface LocalIdp {
   /** Keys the JWKS lists. */
   published: SigningKey[]
   fetches: { discovery: number, jwks: number }
+  /** Every request the IdP received, answered or failed. */
+  requests: number
   /** Answer every request with this status instead (an outage). */
   failWith?: number
   /** Serve this as the discovery document instead of the real one (a string is sent as is). */
@@ -45,6 +47,7 @@ export async function startLocalIdp (t: { teardown: (fn: () => unknown) => void 
     const send = (status: number, body: unknown) => {
       response.writeHead(status, { 'content-type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body))
     }
+    idp.requests++
     if (idp.failWith) return send(idp.failWith, { error: 'unavailable' })
     if (request.url === '/realms/test/.well-known/openid-configuration') {
       idp.fetches.discovery++
@@ -67,6 +70,7 @@ export async function startLocalIdp (t: { teardown: (fn: () => unknown) => void 
     current: first,
     published: [first],
     fetches: { discovery: 0, jwks: 0 },
+    requests: 0,
     async rotate (nextAlg = alg) {
       idp.current = await signingKey(nextAlg)
       idp.published = [idp.current]

@@ -1,22 +1,33 @@
 /**
- * `client add`: a new random API key, shown once, and the CLIENTS_FILE entry (with only its hash) to paste.
+ * `client add`: a new random API key, shown once, and its CLIENTS_FILE entry (only the key's hash):
+ * added to the file with --file, or printed to paste.
  */
 import { parseArgs } from 'node:util'
 import { generateApiKey, hashApiKey } from '../../clients/api-keys.js'
 import { ClientSchema, explainClientError } from '../../clients/clients-file.js'
 import { Value } from '@sinclair/typebox/value'
 import type { Command } from '../command.js'
+import { appendClient } from '../clients-file-append.js'
+
+const USAGE = `Usage: jitsi-token-service client add --id ID [--file CLIENTS_FILE] [--rooms "course-*"]... [--tenants acme]...
+         [--features recording,screen-sharing]... [--moderator] [--wildcard-room] [--max-ttl 7200]
+Creates an API key (printed once, on stdout) and its clients-file entry. With --file the entry is added
+to that file (created if missing; the other clients are kept; an existing id is refused); without it,
+the entry is printed to paste into the "clients" array. Then send SIGHUP to the service to load it.
+`
 
 const list = (values: string[] | undefined) => (values ?? []).flatMap(value => value.split(',')).map(v => v.trim()).filter(Boolean)
 
 const clientAdd: Command = {
   name: 'client add',
-  summary: 'create an API key and print the clients-file entry for it',
+  summary: 'create an API key and add its entry to the clients file (--file) or print it',
+  usage: USAGE,
   async run (args, io) {
     const { values } = parseArgs({
       args,
       options: {
         id: { type: 'string' },
+        file: { type: 'string' },
         rooms: { type: 'string', multiple: true },
         tenants: { type: 'string', multiple: true },
         features: { type: 'string', multiple: true },
@@ -26,7 +37,7 @@ const clientAdd: Command = {
       }
     })
     if (!values.id) {
-      io.err.write('Usage: jitsi-token-service client add --id ID [--rooms "course-*"] [--tenants acme] [--features recording,screen-sharing] [--moderator] [--wildcard-room] [--max-ttl 7200]\n')
+      io.err.write(`--id is required\n${USAGE}`)
       return 2
     }
     const apiKey = generateApiKey()
@@ -48,8 +59,15 @@ const clientAdd: Command = {
       io.err.write(`Invalid client: ${error.path.slice(1).replace(/\//g, '.')} ${explainClientError(error)}\n`)
       return 2
     }
+    // Written before the key is shown: a refused file leaves no key that works nowhere.
+    const count = values.file === undefined ? undefined : appendClient(values.file, entry)
     io.err.write(`API key for "${entry.id}" (shown only now; store it in the client's secret store):\n`)
     io.out.write(`${apiKey}\n`)
+    if (count !== undefined) {
+      io.err.write(`Added client "${entry.id}" to ${values.file} (${count} client${count === 1 ? '' : 's'}). Send SIGHUP to the service to load it ` +
+        '(docker compose ... kill -s HUP token-service).\n')
+      return 0
+    }
     io.err.write('Add this entry to the "clients" array of your CLIENTS_FILE, then send SIGHUP (or restart) to load it:\n')
     io.out.write(JSON.stringify(entry, null, 2) + '\n')
     return 0

@@ -14,11 +14,13 @@ import { formatDiagnosis } from '../../jitsi/doctor/report-text.js'
 import { serviceDeployment, serviceKeys } from '../../jitsi/doctor/service-defaults.js'
 import { roomNameProblem } from '../../jitsi/room-name.js'
 import type { Command, CommandIO } from '../command.js'
+import { tokenEnv } from '../token-env.js'
 
 const USAGE = `Usage: jitsi-token-service doctor <token | meeting link> [--room ROOM] [--tenant TENANT]
          [--secret-file FILE] [--public-key-file FILE] [--token-file FILE] [--algorithm RS256]
          [--issuer ISS]... [--audience AUD]... [--domain-verification on|off] [--xmpp-domain DOMAIN] [--json]
-Defaults come from this service's environment (JWT_APP_ID, JWT_APP_SECRET, JWT_SIGN_TYPE, XMPP_DOMAIN, keys).
+Defaults come from this service's environment (JWT_APP_ID, JWT_APP_SECRET, JWT_SIGN_TYPE, XMPP_DOMAIN, keys);
+only the JWT_*, JAAS_APP_ID, PUBLIC_URL and XMPP_DOMAIN variables are read.
 Exit status: 0 Prosody accepts the token, 1 it rejects it, 2 usage error.
 `
 
@@ -89,7 +91,7 @@ async function runDoctor (env: Record<string, string | undefined>, args: string[
   const tokenFile = values['token-file']
   const argument = tokenFile === undefined ? positionals[0] : readFile(tokenFile, 'token file')
   if (argument === undefined || positionals.length > (tokenFile === undefined ? 1 : 0)) throw new UsageError('give one token or meeting link')
-  const config = loadConfig(env)
+  const config = loadConfig(tokenEnv(env))
   const link = parseMeetingLink(argument.trim(), config.publicUrl)
   for (const warning of link?.warnings ?? []) io.err.write(`⚠ ${warning}\n`)
   const token = link ? link.token : argument.trim()
@@ -117,6 +119,7 @@ export function doctorCommand (env: Record<string, string | undefined> = process
   return {
     name: 'doctor',
     summary: 'explain whether Jitsi accepts a token, check by check',
+    usage: USAGE,
     async run (args, io) {
       try {
         return await runDoctor(env, args, io)

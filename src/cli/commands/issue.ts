@@ -16,10 +16,12 @@ import { roomNameProblem, WILDCARD_ROOM } from '../../jitsi/room-name.js'
 import { signJwt } from '../../keys/rs-sign.js'
 import { issuerSettings } from '../../plugins/token-issuer.js'
 import type { Command, CommandIO } from '../command.js'
+import { tokenEnv } from '../token-env.js'
 
 const USAGE = `Usage: jitsi-token-service issue --room ROOM --name NAME [--moderator] [--tenant TENANT] [--ttl SECONDS]
          [--id USER_ID] [--email EMAIL] [--feature recording,screen-sharing]... [--json]
-Signs with this service's environment: JWT_APP_ID, JWT_APP_SECRET or the RS key, XMPP_DOMAIN, PUBLIC_URL.
+Signs with this service's environment: JWT_APP_ID, JWT_APP_SECRET or the RS key, XMPP_DOMAIN, PUBLIC_URL
+(only the JWT_*, JAAS_APP_ID, PUBLIC_URL and XMPP_DOMAIN variables are read).
 `
 const TENANT = /^[A-Za-z0-9_-]{1,63}$/
 /** Without these a token is signed or issued for a deployment that does not exist. */
@@ -74,7 +76,7 @@ async function runIssue (env: Record<string, string | undefined>, args: string[]
       json: { type: 'boolean', default: false }
     }
   })
-  const config = loadConfig(env)
+  const config = loadConfig(tokenEnv(env))
   const missing = REQUIRED.filter(variable => config.developmentDefaults.includes(variable))
   if (missing.length > 0) throw new UsageError(`${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set; a token signed or issued with a random development value is accepted by no Prosody. Set ${missing.length === 1 ? 'it' : 'them'} as for Prosody (or as NAME_FILE).`)
   let input = tokenInput(values, config)
@@ -100,6 +102,7 @@ export function issueCommand (env: Record<string, string | undefined> = process.
   return {
     name: 'issue',
     summary: 'mint a token and meeting link from the local configuration',
+    usage: USAGE,
     async run (args, io) {
       try {
         return await runIssue(env, args, io)

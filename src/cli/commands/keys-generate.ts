@@ -12,9 +12,14 @@ import { kidPathId, newKeyId } from '../../keys/kid.js'
 import { KEYS_MAX_AGE } from '../../keys/key-set.js'
 import { ACTIVE_FILE } from '../../keys/key-source.js'
 import { MIN_RSA_BITS } from '../../keys/rsa-key.js'
-import type { Command } from '../command.js'
+import type { Command, CommandIO } from '../command.js'
 
-const USAGE = 'Usage: jitsi-token-service keys generate (--dir DIR [--activate] | --out FILE) [--name NAME] [--bits 2048] [--jaas-app-id vpaas-magic-cookie-…] [--key-server http://token-service:3000/asap]\n'
+const USAGE = `Usage: jitsi-token-service keys generate (--dir DIR [--activate] | --out FILE) [--name NAME] [--bits 2048]
+         [--jaas-app-id vpaas-magic-cookie-…] [--key-server http://token-service:3000/asap]
+Writes a new RSA private key (0600, never over an existing file) under a new kid and prints the settings
+for this service and Prosody. --dir defaults to JWT_KEYS_DIR. The paths printed are the ones this process
+sees: run it as docker compose ... run --rm token-service-cli keys generate, and they are the container's.
+`
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/
 
 interface Written { kid: string, file: string, publicPem: string }
@@ -92,43 +97,50 @@ function optionProblem (options: { dir?: string, out?: string, activate: boolean
   return undefined
 }
 
-const keysGenerate: Command = {
-  name: 'keys generate',
-  summary: 'create an RSA key pair with a new kid and print the Prosody/JaaS settings',
-  async run (args, io) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        dir: { type: 'string' },
-        out: { type: 'string' },
-        name: { type: 'string' },
-        bits: { type: 'string', default: String(MIN_RSA_BITS) },
-        activate: { type: 'boolean', default: false },
-        'jaas-app-id': { type: 'string' },
-        'key-server': { type: 'string', default: 'http://token-service:3000/asap' }
-      }
-    })
-    const bits = Number(values.bits)
-    const name = values.name ?? newKeyId()
-    const appId = values['jaas-app-id']
-    const keyServer = values['key-server'].replace(/\/+$/, '') // Prosody adds the "/" itself
-    const problem = optionProblem({ ...values, name, bits, appId })
-    if (problem) {
-      io.err.write(`${problem}\n${USAGE}`)
-      return 2
-    }
-
-    const key = writeKey({ dir: values.dir, out: values.out, name, bits, jaasAppId: appId })
-    io.err.write(`Wrote a ${bits}-bit RSA private key to ${key.file} (mode 0600; keep it secret).\n`)
-    io.out.write([
-      `kid: ${key.kid}`,
-      `Prosody fetches: /asap/${kidPathId(key.kid)}.pem`,
-      '',
-      ...(appId ? jaasSettings(key, values.dir, appId) : selfHostedSettings(key, values.dir, keyServer))
-    ].join('\n') + '\n')
-    if (values.dir) io.err.write(settleActive(values.dir, name, values.activate))
-    return 0
+export function keysGenerateCommand (env: Record<string, string | undefined> = process.env): Command {
+  return {
+    name: 'keys generate',
+    summary: 'create an RSA key pair with a new kid and print the Prosody/JaaS settings',
+    usage: USAGE,
+    run: (args, io) => generate(args, io, env.JWT_KEYS_DIR || undefined)
   }
 }
 
-export default keysGenerate
+async function generate (args: string[], io: CommandIO, keysDir: string | undefined): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      dir: { type: 'string' },
+      out: { type: 'string' },
+      name: { type: 'string' },
+      bits: { type: 'string', default: String(MIN_RSA_BITS) },
+      activate: { type: 'boolean', default: false },
+      'jaas-app-id': { type: 'string' },
+      'key-server': { type: 'string', default: 'http://token-service:3000/asap' }
+    }
+  })
+  // The configured directory, unless told otherwise: the key lands where the service reads.
+  if (values.dir === undefined && values.out === undefined) values.dir = keysDir
+  const bits = Number(values.bits)
+  const name = values.name ?? newKeyId()
+  const appId = values['jaas-app-id']
+  const keyServer = values['key-server'].replace(/\/+$/, '') // Prosody adds the "/" itself
+  const problem = optionProblem({ ...values, name, bits, appId })
+  if (problem) {
+    io.err.write(`${problem}\n${USAGE}`)
+    return 2
+  }
+
+  const key = writeKey({ dir: values.dir, out: values.out, name, bits, jaasAppId: appId })
+  io.err.write(`Wrote a ${bits}-bit RSA private key to ${key.file} (mode 0600; keep it secret).\n`)
+  io.out.write([
+    `kid: ${key.kid}`,
+    `Prosody fetches: /asap/${kidPathId(key.kid)}.pem`,
+    '',
+    ...(appId ? jaasSettings(key, values.dir, appId) : selfHostedSettings(key, values.dir, keyServer))
+  ].join('\n') + '\n')
+  if (values.dir) io.err.write(settleActive(values.dir, name, values.activate))
+  return 0
+}
+
+export default keysGenerateCommand()

@@ -3,6 +3,7 @@
  * where the moderator flag must sit (§1.7, §6). Prosody accepts a token that fails these, so they
  * are hints: they never make a token invalid.
  */
+import { defaultFeatures } from '../feature-defaults.js'
 import { MEET_FEATURES, PROSODY_ONLY_FEATURES } from '../features.js'
 import { hint, pass, show, type CheckResult } from './check.js'
 
@@ -22,18 +23,23 @@ export function contextCheck (payload: Record<string, unknown>): CheckResult {
 
 export function featuresCheck (payload: Record<string, unknown>): CheckResult {
   const features = objectAt(objectAt(payload.context)?.features)
-  if (!features) return pass('features', 'There is no context.features: moderators get the default permissions (recording, livestreaming, …).')
+  if (!features) return pass('features', `There is no context.features: moderators get Jitsi's default permissions (${defaultFeatures('moderator', 'jitsi').join(', ')}), participants ${defaultFeatures('participant', 'jitsi').join(', ')}.`)
+  const jaas = typeof payload.sub === 'string' && payload.sub.startsWith(JAAS_PREFIX)
   const problems: string[] = []
+  const prosodyOnly: string[] = []
   for (const [name, value] of Object.entries(features)) {
     if ((PROSODY_ONLY_FEATURES as readonly string[]).includes(name)) {
-      problems.push(`${show(name)} is read by Prosody but unknown to the web client, which lists it as "Invalid feature" (harmless)`)
+      // Self-hosted, Prosody reads them; the web client names them only among its hints after a failed connection.
+      if (jaas) problems.push(`${show(name)} is read only by a self-hosted Prosody; JaaS's web client reports it as "Invalid feature"`)
+      else prosodyOnly.push(name)
     } else if (!(MEET_FEATURES as readonly string[]).includes(name)) {
       problems.push(`${show(name)} is not a Jitsi feature (the web client shows "Invalid feature: ${name}"), so nothing reads it`)
     } else if (!FEATURE_VALUES.includes(value)) {
       problems.push(`${show(name)} is ${show(value)}, which the web client reports as an invalid value and Jitsi reads as "not allowed"`)
     }
   }
-  if (problems.length === 0) return pass('features', `context.features uses known names and true/false values; every feature not listed (${Object.keys(features).length} listed) is denied, even to moderators.`)
+  const note = prosodyOnly.length > 0 ? ` ${prosodyOnly.join(', ')} ${prosodyOnly.length === 1 ? 'is' : 'are'} read by Prosody only; the web client lists such names among its hints after a failed connection, which is harmless.` : ''
+  if (problems.length === 0) return pass('features', `context.features uses known names and true/false values; every feature not listed (${Object.keys(features).length} listed) is denied, even to moderators.${note}`)
   const more = problems.length > LISTED_PROBLEMS ? `; and ${problems.length - LISTED_PROBLEMS} more` : ''
   return hint('features', `In context.features, ${problems.slice(0, LISTED_PROBLEMS).join('; ')}${more}. Use the names Jitsi knows with true/false or "true"/"false".`)
 }
@@ -41,8 +47,13 @@ export function featuresCheck (payload: Record<string, unknown>): CheckResult {
 export function moderatorCheck (payload: Record<string, unknown>): CheckResult {
   const user = objectAt(objectAt(payload.context)?.user)
   const moderator = user?.moderator
+  const topLevel = payload.moderator
+  // The community token_moderation plugin reads a top-level boolean; core reads context.user (§2).
+  if (moderator !== undefined && topLevel !== undefined && topLevel !== (moderator === true || moderator === 'true')) {
+    return hint('moderator', `The top-level moderator (${show(topLevel)}) and context.user.moderator (${show(moderator)}) disagree: token_moderation reads the first as a boolean, token_affiliation the second. Make them the same.`)
+  }
   if (moderator === undefined) {
-    if (payload.moderator !== undefined) {
+    if (topLevel !== undefined && topLevel !== false) {
       return hint('moderator', `moderator is at the top level (${show(payload.moderator)}), where Jitsi's token_affiliation does not look; put it in context.user.moderator.`)
     }
     return pass('moderator', 'context.user.moderator is not set: the user joins as a member where token_affiliation is loaded.')

@@ -6,6 +6,7 @@
 import { summarize, type CheckResult, type Diagnosis } from './check.js'
 import { contextCheck, featuresCheck, jaasCheck, moderatorCheck } from './client-hints.js'
 import { audCheck, issCheck } from './claim-checks.js'
+import { contextClaimsCheck } from './context-checks.js'
 import type { DoctorKeys, ProsodyDeployment } from './deployment.js'
 import { algCheck, kidCheck, typCheck } from './header-checks.js'
 import { roomCheck, subCheck, tenantCheck, type JoinTarget } from './room-checks.js'
@@ -43,6 +44,7 @@ export function diagnose (input: DoctorInput, deployment: ProsodyDeployment, key
     contextCheck(payload),
     featuresCheck(payload),
     moderatorCheck(payload),
+    contextClaimsCheck(payload),
     jaasCheck(header, payload)
   ]
   return summarize(results)
@@ -56,4 +58,4 @@ export async function diagnoseAsync (input: DoctorInput, deployment: ProsodyDepl
 }
 
 /** The check names in report order, for documentation and clients. */
-export const CHECK_NAMES = ['token', 'kid', 'typ', 'alg', 'signature', 'exp', 'nbf', 'iss', 'aud', 'room', 'sub', 'tenant', 'context', 'features', 'moderator', 'jaas'] as const
+export const CHECK_NAMES = ['token', 'kid', 'typ', 'alg', 'signature', 'exp', 'nbf', 'iss', 'aud', 'room', 'sub', 'tenant', 'context', 'features', 'moderator', 'claims', 'jaas'] as const

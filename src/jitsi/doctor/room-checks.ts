@@ -4,6 +4,7 @@
  * L394–523; jitsi-tokens.md §0 rules 11–12, §1.4).
  */
 import { backendSafeRoomName } from '../room-name.js'
+import { countQuantifiers, MAX_PATTERN_LENGTH, MAX_PATTERN_QUANTIFIERS } from '../room-pattern.js'
 import { STEP, hint, luaLower, pass, reject, show, type CheckResult } from './check.js'
 import type { ProsodyDeployment } from './deployment.js'
 
@@ -41,6 +42,24 @@ function mismatchCause (claim: string, joined: string, target: JoinTarget): stri
   return '; it names a different room'
 }
 
+/** A pattern room claim (PR #17803): Prosody bounds it, then matches it with Lua's string.match (§1.4). */
+function patternRoomCheck (claim: string, target: JoinTarget, deployment: ProsodyDeployment): CheckResult {
+  if (!deployment.domainVerification) {
+    const detail = `context.room.regex is set, but with domain verification off (docker's JWT_ENABLE_DOMAIN_VERIFICATION=false) Prosody compares room ${show(claim)} literally, so it opens no room. Turn domain verification on, or send a room name.`
+    return target.room === undefined ? hint('room', detail) : reject('room', STEP.roomMatch, 'Room does not match the room from token', detail)
+  }
+  const quantifiers = countQuantifiers(claim)
+  if (quantifiers > MAX_PATTERN_QUANTIFIERS) {
+    return reject('room', STEP.roomMatch, 'invalid-regex', `room ${show(claim)} is a Lua pattern with ${quantifiers} quantifiers (* + - ?); Prosody refuses more than ${MAX_PATTERN_QUANTIFIERS} (token_regex_max_quantifiers) with "invalid-regex". Escape a literal "-" as "%-".`)
+  }
+  const joined = target.room === undefined ? undefined : backendSafeRoomName(target.room)
+  if (joined !== undefined && joined.length > MAX_PATTERN_LENGTH) {
+    return reject('room', STEP.roomMatch, 'invalid-regex', `The room the web client joins, ${show(joined)}, is ${joined.length} characters; Prosody matches a pattern only against names of at most ${MAX_PATTERN_LENGTH} (token_regex_room_max_length) and answers "invalid-regex".`)
+  }
+  const against = joined === undefined ? 'the percent-encoded, lower-cased room name' : show(joined)
+  return pass('room', `room ${show(claim)} is a Lua pattern within Prosody's bounds (at most ${MAX_PATTERN_QUANTIFIERS} quantifiers, room names up to ${MAX_PATTERN_LENGTH} characters); Prosody matches it against ${against} and lets the join through only when the match is the whole name. The doctor does not run Lua patterns: open the room once to see it match.`)
+}
+
 export function roomCheck (payload: Record<string, unknown>, target: JoinTarget, deployment: ProsodyDeployment): CheckResult {
   const claim = payload.room
   const mismatch = deployment.domainVerification ? 'Room and token mismatched' : 'Room does not match the room from token'
@@ -63,9 +82,7 @@ export function roomCheck (payload: Record<string, unknown>, target: JoinTarget,
   const context = payload.context as Record<string, unknown> | undefined
   const contextRoom = typeof context === 'object' && context !== null ? context.room as Record<string, unknown> | undefined : undefined
   const regex = typeof contextRoom === 'object' && contextRoom !== null ? contextRoom.regex : undefined
-  if (deployment.domainVerification && (regex === true || regex === 'true')) {
-    return hint('room', `context.room.regex is set, so Prosody applies room ${show(claim)} as a Lua pattern to the room name; the doctor does not evaluate Lua patterns, so test this join in Jitsi itself.`)
-  }
+  if (regex === true || regex === 'true') return patternRoomCheck(claim, target, deployment)
   if (target.room === undefined) {
     const canonical = backendSafeRoomName(decoded(claim))
     if (canonical !== luaLower(claim)) {

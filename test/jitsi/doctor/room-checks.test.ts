@@ -27,7 +27,7 @@ t.test('wildcard, non-string and regex room claims', async t => {
   t.match(check(diagnoseAgreeing(t, { token: numeric }, docker), 'room'), { ok: false, blocking: false }, 'without a room to join, only a hint')
 
   const regexClaims = claims({ room: 'daily.*', context: { room: { regex: true } } })
-  t.match(roomCheck(regexClaims, ROOM, hsHost), { ok: false, detail: /Lua pattern.*does not evaluate/ })
+  t.match(roomCheck(regexClaims, ROOM, hsHost), { ok: true, detail: /Lua pattern within Prosody's bounds.*"daily%20standup".*does not run Lua patterns/ })
   t.equal(roomCheck(regexClaims, ROOM, docker).rejection?.message, 'Room does not match the room from token', 'without domain verification Prosody ignores regex')
   t.match(roomCheck(claims({ room: 'daily%20standup', context: 'x' }), ROOM, hsHost), { ok: true })
 })

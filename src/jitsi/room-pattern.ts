@@ -1,0 +1,72 @@
+/**
+ * `room` as a Lua pattern (`context.room.regex: true`), bounded as Prosody bounds it since
+ * jitsi/jitsi-meet#17803: token/util.lib.lua refuses a match against a room name over
+ * `token_regex_room_max_length` (128) and a pattern with more than `token_regex_max_quantifiers` (3)
+ * quantifiers, with `invalid-regex` (docs/jitsi.md §1.4). Prosody applies a pattern only with
+ * domain verification on; with it off the claim is compared literally.
+ */
+
+export const MAX_PATTERN_LENGTH = 128
+export const MAX_PATTERN_QUANTIFIERS = 3
+
+/** Prosody's count_pattern_quantifiers: `* + - ?` outside `[...]`; `%` escapes the next character, in a class too. */
+export function countQuantifiers (pattern: string): number {
+  let count = 0
+  let inClass = false
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern[index]
+    if (char === '%') {
+      index++
+    } else if (inClass) {
+      if (char === ']') inClass = false
+    } else if (char === '[') {
+      inClass = true
+    } else if ('*+-?'.includes(char!)) {
+      count++
+    }
+  }
+  return count
+}
+
+/** What makes Lua's string.match raise "malformed pattern" instead of matching. */
+function malformed (pattern: string): string | undefined {
+  let depth = 0
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern[index]
+    if (char === '%') {
+      const next = pattern[index + 1]
+      if (next === undefined) return 'ends with "%"'
+      if (next === 'b' && pattern.length < index + 4) return '"%b" needs two characters after it'
+      if (next === 'f' && pattern[index + 2] !== '[') return '"%f" must be followed by a [set]'
+      index++
+    } else if (char === '[') {
+      // A class: "]" right after "[" or "[^" is a literal; "%" escapes inside.
+      let end = index + 1
+      if (pattern[end] === '^') end++
+      if (pattern[end] === ']') end++
+      while (end < pattern.length && pattern[end] !== ']') end += pattern[end] === '%' ? 2 : 1
+      if (end >= pattern.length) return 'has a "[" without its "]"'
+      index = end
+    } else if (char === '(') {
+      depth++
+    } else if (char === ')') {
+      if (--depth < 0) return 'has a ")" without its "("'
+    }
+  }
+  return depth > 0 ? 'has a "(" without its ")"' : undefined
+}
+
+/** Why a room pattern would be refused or misread by Prosody, or undefined when it is usable. */
+export function roomPatternProblem (pattern: string): string | undefined {
+  if (pattern.length > MAX_PATTERN_LENGTH) return `must be at most ${MAX_PATTERN_LENGTH} characters, as Prosody bounds room patterns`
+  // The room node a pattern is matched against is percent-encoded ASCII (docs/jitsi.md §3.4).
+  if (!/^[\x21-\x7e]+$/.test(pattern)) return 'must be printable ASCII without spaces: Prosody matches it against the percent-encoded room name (a space is %20)'
+  const quantifiers = countQuantifiers(pattern)
+  if (quantifiers > MAX_PATTERN_QUANTIFIERS) {
+    return `has ${quantifiers} quantifiers (* + - ?); Prosody refuses patterns with more than ${MAX_PATTERN_QUANTIFIERS} (invalid-regex). Escape a literal "-" as "%-"`
+  }
+  const broken = malformed(pattern)
+  return broken ? `is not a valid Lua pattern: it ${broken}` : undefined
+}
+
+export const PATTERN_NOTE = 'room is a Lua pattern: Prosody applies it only with domain verification on (enable_domain_verification, JWT_ENABLE_DOMAIN_VERIFICATION=true); with it off, as in docker-jitsi-meet by default, the claim is compared literally and opens no room.'

@@ -1,0 +1,80 @@
+/**
+ * A login's token, minted the way POST /tokens mints one for an IdP user: the request's own schema
+ * (room and tenant rules), withIdentity, the grant check, granted features, then the token issuer.
+ * The room comes from the Jitsi state; the meeting link is built from PUBLIC_URL by the issuer.
+ */
+import { FormatRegistry } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+import type { FastifyInstance } from 'fastify'
+import type { Config } from '../config.js'
+import { grantedFeatures, grantProblems } from '../clients/grants.js'
+import type { IssuedToken } from '../plugins/token-issuer.js'
+import type { Caller } from '../plugins/client-auth.js'
+import { withIdentity } from '../oidc/identity-merge.js'
+import type { MeetingOverrides } from '../jitsi/meeting-url.js'
+import { WILDCARD_ROOM } from '../jitsi/room-name.js'
+import { FORMATS, formatProblem } from '../schemas/formats.js'
+import type { FieldProblem } from '../schemas/problem.js'
+import { tokenRequestSchema, type TokenRequest } from '../schemas/token-request.js'
+import type { JitsiLoginState } from './jitsi-state.js'
+
+for (const [name, check] of Object.entries(FORMATS)) if (!FormatRegistry.Has(name)) FormatRegistry.Set(name, check)
+
+/** Why no token is made: the same problems POST /tokens would answer with. */
+export class LoginRefusal {
+  constructor (readonly reason: 'invalid_request' | 'outside_grant', readonly problems: FieldProblem[]) {}
+}
+
+/** The state's hash keys, split by prefix the way the meeting link writes them. */
+export function meetingOverrides (hash: Record<string, unknown>): MeetingOverrides {
+  const overrides: Required<Pick<MeetingOverrides, 'config' | 'interfaceConfig' | 'iceServers'>> = { config: {}, interfaceConfig: {}, iceServers: {} }
+  for (const [key, value] of Object.entries(hash)) {
+    const dot = key.indexOf('.')
+    overrides[key.slice(0, dot) as keyof typeof overrides][key.slice(dot + 1)] = value
+  }
+  return overrides
+}
+
+type LoginRoom = Pick<JitsiLoginState, 'room' | 'tenant' | 'hash'>
+
+export function loginTokenIssuer (fastify: FastifyInstance, config: Config) {
+  const schema = tokenRequestSchema(config.jwt.maxTtl)
+  const { ttl: defaultTtl } = config.jwt
+
+  function schemaProblems (body: TokenRequest): FieldProblem[] {
+    return [...Value.Errors(schema, body)].map(error => ({
+      path: error.path.slice(1).replaceAll('/', '.'),
+      message: formatProblem(String(error.schema.format), error.value) ?? error.message
+    }))
+  }
+
+  /** The request for the state's room, checked by POST /tokens' schema. */
+  function roomRequest (state: LoginRoom): TokenRequest | LoginRefusal {
+    // A login is always for the room the person is in: never the wildcard, whatever the grant says.
+    if (state.room === WILDCARD_ROOM) return new LoginRefusal('invalid_request', [{ path: 'room', message: 'must name a room, not "*"' }])
+    const request: TokenRequest = { room: state.room }
+    if (state.tenant !== undefined) request.tenant = state.tenant
+    const invalid = schemaProblems(request)
+    return invalid.length > 0 ? new LoginRefusal('invalid_request', invalid) : request
+  }
+
+  return {
+    /** Before sending anyone to the IdP: a room no token can be made for is refused now. Grants need the person. */
+    precheck: (state: LoginRoom): LoginRefusal | undefined => {
+      const request = roomRequest(state)
+      return request instanceof LoginRefusal ? request : undefined
+    },
+    /** The token, or why the caller's grant refuses it, decided as for POST /tokens. */
+    async issue (caller: Caller, state: LoginRoom): Promise<IssuedToken | LoginRefusal> {
+      // Every state here passed precheck: /login checks it before the IdP round trip and before a refresh.
+      const request: TokenRequest = state.tenant === undefined ? { room: state.room } : { room: state.room, tenant: state.tenant }
+      const body = withIdentity(request, caller.identity)
+      const grants = caller.grants
+      const ttl = Math.min(defaultTtl, grants.maxTtl ?? defaultTtl)
+      const outside = grantProblems({ ...body, ttl }, grants)
+      if (outside.length > 0) return new LoginRefusal('outside_grant', outside)
+      const context = { ...body.context, features: grantedFeatures(body.context?.features, grants, config.jwt.profile) }
+      return fastify.tokenIssuer.issue({ ...body, ttl, context }, meetingOverrides(state.hash))
+    }
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The login transaction: what /login/callback needs to finish a login (our PKCE verifier and nonce
+ * for the IdP, the parsed Jitsi state, inline or not), kept in an encrypted cookie instead of server
+ * memory, so any replica can finish it. Its id is the `state` sent to the IdP and part of the cookie
+ * name: two tabs logging in at once do not overwrite each other, and the callback finds its own.
+ */
+import { randomBytes } from 'node:crypto'
+import type { JWTPayload } from 'jose'
+import type { JitsiLoginState } from './jitsi-state.js'
+import { sealer } from './sealed.js'
+
+export interface LoginTransaction {
+  id: string
+  verifier: string
+  nonce: string
+  jitsi: Omit<JitsiLoginState, 'refreshToken'>
+  inline: boolean
+}
+
+/** Long enough to type a password and answer a second factor; a stolen cookie is useless after it. */
+export const TRANSACTION_TTL = 600
+const ID = /^[A-Za-z0-9_-]{22}$/
+
+export const transactionCookie = (id: string) => `jts_login_${id}`
+export const newTransactionId = () => randomBytes(16).toString('base64url')
+
+export function transactionStore (secret: string) {
+  const sealed = sealer(secret, 'login-transaction')
+  return {
+    seal: (transaction: LoginTransaction) => sealed.seal({ ...transaction } as unknown as JWTPayload, TRANSACTION_TTL),
+    /** The transaction whose id the IdP sent back as `state`, or undefined (unknown, forged, expired, another login's). */
+    async open (id: unknown, cookies: Record<string, string | undefined>): Promise<LoginTransaction | undefined> {
+      if (typeof id !== 'string' || !ID.test(id)) return undefined
+      const cookie = cookies[transactionCookie(id)]
+      const payload = cookie === undefined ? undefined : await sealed.open(cookie)
+      // The id inside must match too: a cookie renamed to another login's name does not finish that login.
+      return payload?.id === id ? payload as unknown as LoginTransaction : undefined
+    }
+  }
+}

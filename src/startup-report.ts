@@ -1,0 +1,46 @@
+/**
+ * What the server says once it listens: one line summarising what runs (so `kill -HUP <pid>` has its
+ * target) and a warning for each risky-but-legal setting. Pure, so tests check the words.
+ */
+import type { Config } from './config.js'
+
+export interface RunningFacts {
+  /** The kid that signs (RS*); undefined for HS*. */
+  kid?: string
+  clients: number
+  address: string
+  pid: number
+}
+
+const loginOn = (config: Config) => config.login !== undefined
+const onOff = (on: boolean) => on ? 'on' : 'off'
+
+export function startupSummary (config: Config, facts: RunningFacts): { fields: Record<string, unknown>, line: string } {
+  const fields = {
+    algorithm: config.jwt.algorithm,
+    kid: facts.kid,
+    issuer: config.jwt.appId,
+    xmppDomain: config.xmppDomain,
+    clients: facts.clients,
+    oidc: onOff(config.oidc !== undefined),
+    login: onOff(loginOn(config)),
+    pid: facts.pid,
+    address: facts.address
+  }
+  const line = `jitsi-token-service listening on ${facts.address}: ${fields.algorithm}, kid ${fields.kid ?? '-'}, ` +
+    `issuer ${fields.issuer}, XMPP domain ${fields.xmppDomain}, ${fields.clients} client${fields.clients === 1 ? '' : 's'}, ` +
+    `OIDC ${fields.oidc}, login ${fields.login}, pid ${fields.pid}`
+  return { fields, line }
+}
+
+export function startupWarnings (config: Config, clients: number): string[] {
+  const warnings: string[] = []
+  if (config.clientsFile !== undefined && clients === 0 && config.oidc === undefined && !loginOn(config)) {
+    warnings.push(`CLIENTS_FILE ${config.clientsFile} lists no clients, so nothing can mint tokens: add one with ` +
+      `"jitsi-token-service client add --file ${config.clientsFile}" and send SIGHUP`)
+  }
+  if (config.production && config.metricsToken === undefined) {
+    warnings.push('GET /metrics answers anyone who reaches the service (METRICS_TOKEN is not set): restrict it in the network, or set METRICS_TOKEN')
+  }
+  return warnings
+}

@@ -1,0 +1,99 @@
+/**
+ * The claims Jitsi reads today, through POST /tokens: validated (400), grant-checked where they give
+ * power (403), and emitted in the type their reader needs.
+ */
+import t from 'tap'
+import { bearer, build, decodeJwt, testConfig, writeClientsFile } from '../helper.js'
+
+const { file, keys } = writeClientsFile([
+  { id: 'root', grants: { rooms: ['*'], wildcardRoom: true, tenants: ['*'], moderator: true, features: ['*'], userClaims: ['department', 'lms:course'] } },
+  { id: 'lms', grants: { rooms: ['course-*'], moderator: false, features: ['recording'] } },
+  { id: 'mod', grants: { rooms: ['course-*'], moderator: true, features: ['*'] } }
+])
+const config = testConfig({ CLIENTS_FILE: file })
+
+type App = Awaited<ReturnType<typeof build>>['app']
+const post = (app: App, client: string, payload: object) =>
+  app.inject({ method: 'POST', url: '/tokens', headers: bearer(keys[client]), payload })
+const paths = (res: { json: () => { errors: Array<{ path: string }> } }) => res.json().errors.map(e => e.path)
+
+t.test('new user and room claims are emitted with the types their readers need', async t => {
+  const { app } = await build(t, config)
+  const res = await post(app, 'root', {
+    room: 'Town Hall',
+    context: {
+      user: { name: 'Ann', 'hidden-from-recorder': true, role: 'visitor', lobby: true, department: 'sales', 'lms:course': true },
+      room: { lobby_autostart: false },
+      features: { 'send-private-message': true }
+    }
+  })
+  t.equal(res.statusCode, 201, res.body)
+  const { payload } = decodeJwt(res.json().token)
+  t.same(payload.context.user, { name: 'Ann', 'hidden-from-recorder': true, role: 'visitor', lobby: true, department: 'sales', 'lms:course': true })
+  t.same(payload.context.room, { lobby_autostart: false }, 'token_lobby_autostart acts on the boolean false only')
+  t.same(payload.context.features, { 'send-private-message': 'true' })
+  t.notOk('moderator' in payload, 'no top-level moderator unless JWT_TOP_LEVEL_MODERATOR is on')
+  t.notOk('notes' in res.json())
+})
+
+t.test('bad values are 400s naming the field', async t => {
+  const { app } = await build(t, config)
+  const res = await post(app, 'root', {
+    room: 'r',
+    context: { user: { role: 'moderator', 'hidden-from-recorder': 'yes', lobby: 'true', '1bad': 'x', department: { nested: true } }, room: { lobby_autostart: 'false', regex: 'true' } }
+  })
+  t.equal(res.statusCode, 400)
+  t.same(paths(res).sort(), [
+    'context.room.lobby_autostart', 'context.room.regex', 'context.user.1bad', 'context.user.department', 'context.user.hidden-from-recorder',
+    'context.user.lobby', 'context.user.role'
+  ])
+})
+
+t.test('claims that give power need their grant; role visitor needs none', async t => {
+  const { app } = await build(t, config)
+  const res = await post(app, 'lms', {
+    room: 'course-1',
+    context: { user: { 'hidden-from-recorder': true, lobby: false, department: 'x', Moderator: 'true' }, room: { lobby_autostart: false } }
+  })
+  t.equal(res.statusCode, 403)
+  t.same(paths(res), ['context.user.lobby', 'context.room.lobby_autostart', 'context.user.hidden-from-recorder', 'context.user.department', 'context.user.Moderator'])
+  t.match(res.json().errors[3].message, /grants\.userClaims/)
+  t.match(res.json().errors[4].message, /spelled like a claim Jitsi reads/)
+  const ok = await post(app, 'lms', { room: 'course-1', context: { user: { role: 'visitor', 'hidden-from-recorder': false } } })
+  t.equal(ok.statusCode, 201, 'a viewer, or staying visible, asks for nothing')
+  t.equal(decodeJwt(ok.json().token).payload.context.user.role, 'visitor')
+})
+
+t.test('a room pattern: kept as written, no link, a note on domain verification, wildcard grant only', async t => {
+  const { app } = await build(t, config)
+  const res = await post(app, 'root', { room: 'course%-%d+', context: { room: { regex: true } } })
+  t.equal(res.statusCode, 201, res.body)
+  const body = res.json()
+  t.equal(body.room, 'course%-%d+')
+  t.notOk('url' in body, 'a pattern names no one room')
+  t.match(body.notes, [/only with domain verification on/])
+  t.same(decodeJwt(body.token).payload.context.room, { regex: true })
+  t.equal(decodeJwt(body.token).payload.room, 'course%-%d+', 'not lower-cased or encoded: Lua classes are case-sensitive')
+
+  const refused = await post(app, 'mod', { room: 'course%-%d+', context: { room: { regex: true } } })
+  t.equal(refused.statusCode, 403)
+  t.same(paths(refused), ['context.room.regex'])
+
+  const unbounded = await post(app, 'root', { room: 'a*b*c*d*', context: { room: { regex: true } } })
+  t.equal(unbounded.statusCode, 400)
+  t.match(unbounded.json().errors, [{ path: 'room', message: /4 quantifiers/ }])
+  t.equal(unbounded.json().errors.length, 1, 'one error per field, not the if/then wrapper too')
+  const long = await post(app, 'root', { room: 'x'.repeat(129), context: { room: { regex: true } } })
+  t.match(long.json().errors, [{ path: 'room', message: /at most 128/ }])
+  const literal = await post(app, 'root', { room: 'course%-%d+', context: { room: { regex: false } } })
+  t.equal(literal.statusCode, 400, 'without regex the room is a name, and % is fine but + is stripped by the web client')
+})
+
+t.test('JWT_TOP_LEVEL_MODERATOR adds a top-level boolean moderator', async t => {
+  const { app } = await build(t, testConfig({ CLIENTS_FILE: file, JWT_TOP_LEVEL_MODERATOR: 'true' }))
+  const moderator = decodeJwt((await post(app, 'mod', { room: 'course-1', context: { user: { moderator: true } } })).json().token).payload
+  t.equal(moderator.moderator, true)
+  t.equal(moderator.context.user.moderator, true, 'core Jitsi still reads it under context.user')
+  const member = decodeJwt((await post(app, 'mod', { room: 'course-1' })).json().token).payload
+  t.equal(member.moderator, false, 'always a boolean, so the plugin never guesses')
+})

@@ -1,0 +1,36 @@
+/**
+ * `npm test` starts with scripts/check-test-prerequisites.js: on a machine without the programs the
+ * tests use, it must fail with the install command, not let the suite die on spawn ENOENT.
+ */
+import { spawnSync } from 'node:child_process'
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+
+const script = fileURLToPath(new URL('../../scripts/check-test-prerequisites.js', import.meta.url))
+const check = (path?: string) => spawnSync(process.execPath, [script], { env: path === undefined ? {} : { PATH: path }, encoding: 'utf8' })
+
+t.test('a machine without redis-server and docker-compose is told what to install, and the run fails', async t => {
+  const empty = mkdtempSync(join(tmpdir(), 'jts-path-'))
+  const result = check(empty)
+  t.equal(result.status, 1)
+  t.match(result.stderr, /npm test needs redis-server, docker-compose, which are not installed/)
+  t.equal(check().status, 1, 'no PATH at all')
+  t.match(result.stderr, /^ {2}apt-get update && apt-get install -y redis-server chromium docker-compose$/m)
+})
+
+t.test('with the programs on PATH it passes silently', async t => {
+  const bin = mkdtempSync(join(tmpdir(), 'jts-path-'))
+  for (const name of ['redis-server', 'docker-compose']) {
+    writeFileSync(join(bin, name), '#!/bin/sh\n')
+    chmodSync(join(bin, name), 0o755)
+  }
+  // A file that is there but not executable does not count.
+  const result = check(`${bin}:/nonexistent`)
+  t.equal(result.status, 0, result.stderr)
+  t.equal(result.stderr, '')
+  chmodSync(join(bin, 'docker-compose'), 0o644)
+  t.match(check(bin).stderr, /needs docker-compose, which is not installed/)
+})
