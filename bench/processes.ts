@@ -23,14 +23,20 @@ export async function freePort (): Promise<number> {
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
+/** `node <args>` behind a prefix such as `taskset -c 0` (which execs node: the pid stays node's). */
+export function withPrefix (prefix: string[], args: string[]): string[] {
+  return [...prefix, process.execPath, ...args]
+}
+
 /**
- * Starts `node <args>` with only the given environment, stdout to `stdoutPath` (the service's log
+ * Starts `node <args>` (behind `prefix`, e.g. taskset) with only the given environment, stdout to `stdoutPath` (the service's log
  * lines are written, as in production, then discarded), and waits until GET /health answers 200.
  */
-export async function startServer (name: string, args: string[], env: Record<string, string>, stdoutPath = '/dev/null'): Promise<ServerProcess> {
+export async function startServer (name: string, args: string[], env: Record<string, string>, stdoutPath = '/dev/null', prefix: string[] = []): Promise<ServerProcess> {
   const port = await freePort()
   const stdout = openSync(stdoutPath, 'a')
-  const child: ChildProcess = spawn(process.execPath, args, {
+  const [command, ...rest] = withPrefix(prefix, args)
+  const child: ChildProcess = spawn(command!, rest, {
     env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', stdout, 'pipe']
   })
@@ -41,7 +47,7 @@ export async function startServer (name: string, args: string[], env: Record<str
   const exit = new Promise<void>(resolve => child.once('exit', code => { exited = code; resolve() }))
   const url = `http://127.0.0.1:${port}`
 
-  const deadline = Date.now() + 20_000
+  const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
     if (exited !== undefined) break
     const ok = await fetch(`${url}/health`).then(res => res.ok, () => false)

@@ -7,8 +7,11 @@
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { fire } from './load.js'
+import { pinnedUnavailable } from './pinned.js'
 import { startServer } from './processes.js'
+import { wrk } from './wrk.js'
 import { DIST_DIR, REQUEST_BODY } from './scenarios.js'
 import { benchSetup, serviceEnv } from './service-setup.js'
 
@@ -19,6 +22,7 @@ interface ProfileNode {
 }
 interface CpuProfile { nodes: ProfileNode[], samples: number[], timeDeltas: number[], endTime: number, startTime: number }
 
+const DIST_URL = pathToFileURL(DIST_DIR).href + '/'
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 15)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
 
@@ -28,13 +32,13 @@ function owner (url: string, functionName: string): string {
   if (url.startsWith('node:')) return 'node core'
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
   if (pkg) return pkg[1]!
-  if (url.includes('/dist/')) return 'ours'
+  if (url.startsWith(DIST_URL)) return 'ours'
   return url
 }
 
 const frame = (n: ProfileNode) => {
   const { url } = n.callFrame
-  const file = url.includes('/node_modules/') ? url.slice(url.lastIndexOf('/node_modules/') + 1) : url.replace(/^.*\/dist\//, 'dist/')
+  const file = url.includes('/node_modules/') ? url.slice(url.lastIndexOf('/node_modules/') + 1) : url.replace(DIST_URL, 'dist/')
   return `${n.callFrame.functionName || '(anonymous)'} ${file}:${n.callFrame.lineNumber + 1}`
 }
 
@@ -85,12 +89,21 @@ function summarise (profile: CpuProfile) {
 async function main () {
   const setup = benchSetup()
   const dir = join(setup.dir, 'profile')
-  const server = await startServer('service HS256 (profiled)', ['--cpu-prof', '--cpu-prof-interval', '250', '--cpu-prof-dir', dir, join(DIST_DIR, 'server.js')], serviceEnv(setup, 'HS256'))
+  // Pinned like npm run bench when it can be: the service on core 0, wrk on core 1.
+  const pinned = pinnedUnavailable() === undefined
+  const server = await startServer('service HS256 (profiled)', ['--cpu-prof', '--cpu-prof-interval', '250', '--cpu-prof-dir', dir, join(DIST_DIR, 'server.js')],
+    serviceEnv(setup, 'HS256'), undefined, pinned ? ['taskset', '-c', '0'] : [])
   try {
     const target = { url: server.url, body: REQUEST_BODY, headers: { 'content-type': 'application/json', authorization: `Bearer ${setup.apiKey}` } }
-    await fire(target, CONNECTIONS, 3)
-    const round = await fire(target, CONNECTIONS, SECONDS)
-    process.stderr.write(`${Math.round(round.totalCompletedRequests / round.duration)} req/s under the profiler, ${round.non2xx} non-2xx\n`)
+    if (pinned) {
+      await wrk(target, { dir: setup.dir, cpu: '1', connections: CONNECTIONS, seconds: 3 })
+      const round = await wrk(target, { dir: setup.dir, cpu: '1', connections: CONNECTIONS, seconds: SECONDS })
+      process.stderr.write(`${Math.round(round.requests / (round.durationUs / 1e6))} req/s under the profiler (pinned, wrk), ${round.non2xx} non-2xx\n`)
+    } else {
+      await fire(target, CONNECTIONS, 3)
+      const round = await fire(target, CONNECTIONS, SECONDS)
+      process.stderr.write(`${Math.round(round.totalCompletedRequests / round.duration)} req/s under the profiler, ${round.non2xx} non-2xx\n`)
+    }
   } finally {
     await server.stop()
   }

@@ -1,5 +1,6 @@
 /**
- * npm run bench: the service against a bare baseline and a typical peer, in one run on 127.0.0.1.
+ * npm run bench. With taskset and wrk (and two cores) it runs the pinned mode (bench/pinned.ts);
+ * otherwise this autocannon mode: the service against a bare baseline and a typical peer, in one run on 127.0.0.1.
  * Servers are measured in short interleaved rounds (the order rotates each round), each round also
  * measuring the in-process signing limits, so machine drift hits all alike; prints the table and the
  * targets of issue 7 and writes bench/results.json.
@@ -7,9 +8,10 @@
  * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION seconds per round (6), BENCH_WARMUP (2),
  * BENCH_CONNECTIONS (50).
  */
-import { rmSync, readFileSync, writeFileSync } from 'node:fs'
-import { availableParallelism } from 'node:os'
+import { rmSync, writeFileSync } from 'node:fs'
 import { fire, summarize, type Round } from './load.js'
+import { machine } from './machine.js'
+import { pinnedUnavailable, runPinned } from './pinned.js'
 import { cpuSeconds, memoryMb } from './processes.js'
 import { jwtParts } from './probe.js'
 import { LABELS, startScenarios, type Scenario } from './scenarios.js'
@@ -27,16 +29,6 @@ const SIGNING_MS = 800
 const RESULTS = new URL('./results.json', import.meta.url)
 
 const say = (line: string) => process.stderr.write(line + '\n')
-
-function machine () {
-  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8')
-  return {
-    nproc: availableParallelism(),
-    cpu: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? 'unknown',
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`
-  }
-}
 
 interface Measured { rounds: Round[], cpu: number, memory: ReturnType<typeof memoryMb> }
 
@@ -109,4 +101,9 @@ async function main () {
   }
 }
 
-await main()
+const unavailable = pinnedUnavailable()
+if (unavailable === undefined) await runPinned()
+else {
+  say(`autocannon mode (not pinned: ${unavailable})`)
+  await main()
+}

@@ -2,7 +2,7 @@
  * The four servers of one run, each in its own process and checked with one request before any load:
  * the bare Fastify baseline, the Express + jsonwebtoken peer, and the built service with HS256 and RS256.
  */
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Target } from './load.js'
 import { startServer, type ServerProcess } from './processes.js'
@@ -10,8 +10,9 @@ import { probe, tokenProblem } from './probe.js'
 import { rs256Unsupported, serviceEnv, type BenchSetup } from './service-setup.js'
 import type { ServerName } from './targets.js'
 
-const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url))
-export const DIST_DIR = join(BENCH_DIR, '..', 'dist')
+export const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url))
+/** BENCH_DIST measures another build (e.g. a copy of the previous one) with the same command. */
+export const DIST_DIR = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(BENCH_DIR, '..', 'dist')
 
 export const LABELS: Record<ServerName, string> = {
   baseline: 'baseline (bare Fastify)',
@@ -69,28 +70,35 @@ async function checked (name: ServerName, server: ServerProcess, setup: BenchSet
  * The V8 flag the image sets (Dockerfile NODE_OPTIONS): a smaller young generation keeps RSS after a
  * burst lower; the service is benchmarked as it ships.
  */
-const SERVICE_NODE_FLAG = '--max-semi-space-size=4'
+export const SERVICE_NODE_FLAG = '--max-semi-space-size=4'
+
+/** Where each server runs: a command prefix such as `taskset -c 0` (pinned mode), or none. */
+export interface Placement {
+  server: string[]
+  /** RS256 signs on every core. */
+  rs256: string[]
+}
 
 /** Starts every server; the caller stops the ones in `running`, also when this throws midway. */
-export async function startScenarios (setup: BenchSetup, running: Scenario[]): Promise<Scenarios> {
+export async function startScenarios (setup: BenchSetup, running: Scenario[], placement: Placement = { server: [], rs256: [] }): Promise<Scenarios> {
   const serverJs = join(DIST_DIR, 'server.js')
-  const hs256 = await checked('hs256', await startServer(LABELS.hs256, [SERVICE_NODE_FLAG, serverJs], serviceEnv(setup, 'HS256')), setup,
+  const hs256 = await checked('hs256', await startServer(LABELS.hs256, [SERVICE_NODE_FLAG, serverJs], serviceEnv(setup, 'HS256'), undefined, placement.server), setup,
     answer => tokenProblem(answer, 'HS256', setup.secret))
   running.push(hs256)
   const sample = await probe(hs256.target)
 
   // The baseline answers with a body of the same size as the service's: a real answer, pre-made.
-  const baseline = await startServer(LABELS.baseline, [join(BENCH_DIR, 'servers', 'baseline.js')], { BENCH_RESPONSE_BODY: sample.text })
+  const baseline = await startServer(LABELS.baseline, [join(BENCH_DIR, 'servers', 'baseline.js')], { BENCH_RESPONSE_BODY: sample.text }, undefined, placement.server)
   running.push(await checked('baseline', baseline, setup, answer => answer.status === 201 && answer.text.length === sample.text.length ? undefined : `answered ${answer.status}`))
 
   const peerEnv = { JWT_APP_SECRET: setup.secret, JWT_APP_ID: setup.appId, PUBLIC_URL: setup.publicUrl }
-  const peer = await startServer(LABELS.peer, [join(BENCH_DIR, 'servers', 'peer.js')], peerEnv)
+  const peer = await startServer(LABELS.peer, [join(BENCH_DIR, 'servers', 'peer.js')], peerEnv, undefined, placement.server)
   running.push(await checked('peer', peer, setup, answer => tokenProblem(answer, 'HS256', setup.secret)))
 
   let rs256Skipped = rs256Unsupported(DIST_DIR)
   if (!rs256Skipped) {
     try {
-      const rs256 = await startServer(LABELS.rs256, [SERVICE_NODE_FLAG, serverJs], serviceEnv(setup, 'RS256'))
+      const rs256 = await startServer(LABELS.rs256, [SERVICE_NODE_FLAG, serverJs], serviceEnv(setup, 'RS256'), undefined, placement.rs256)
       running.push(await checked('rs256', rs256, setup, answer => tokenProblem(answer, 'RS256', setup.publicKeyPem, setup.kid)))
     } catch (error) {
       rs256Skipped = (error as Error).message

@@ -66,15 +66,15 @@ export function ratio (a: number | undefined, b: number | undefined): number | u
   return a / b
 }
 
-function atLeast (name: string, value: number | undefined, min: number, unit = '×'): TargetCheck {
+export function atLeast (name: string, value: number | undefined, min: number, unit = '×'): TargetCheck {
   return { name, target: `≥ ${min}${unit}`, measured: value === undefined ? 'not run' : `${value.toFixed(2)}${unit}`, ok: value === undefined ? undefined : value >= min }
 }
 
-function atMost (name: string, value: number | undefined, max: number, unit: string): TargetCheck {
+export function atMost (name: string, value: number | undefined, max: number, unit: string): TargetCheck {
   return { name, target: `≤ ${max} ${unit}`, measured: value === undefined ? 'not run' : `${value.toFixed(1)} ${unit}`, ok: value === undefined ? undefined : value <= max }
 }
 
-function clean (name: string, server: ServerResult | undefined): TargetCheck {
+export function clean (name: string, server: ServerResult | undefined): TargetCheck {
   if (!server) return { name, target: '0 / 0', measured: 'not run' }
   return { name, target: '0 / 0', measured: `${server.errors} / ${server.non2xx}`, ok: server.errors === 0 && server.non2xx === 0 }
 }
@@ -93,7 +93,7 @@ export function evaluateTargets (servers: Servers, signing: SigningLimits): Targ
   ]
 }
 
-function cells (values: Array<number | undefined>, digits = 0): string[] {
+export function cells (values: Array<number | undefined>, digits = 0): string[] {
   return values.map(v => v === undefined ? '–' : v.toFixed(digits))
 }
 

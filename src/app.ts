@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto'
 import fp from 'fastify-plugin'
 import { LogController, type FastifyHttpOptions, type FastifyInstance, type FastifyServerOptions, type RawServerDefault } from 'fastify'
 import type { Config } from './config.js'
+import { lazySchemaController } from './lazy-compilers.js'
 import { FORMATS } from './schemas/formats.js'
 import { fastifyTrustProxy } from './config/trust-proxy.js'
 import corsPolicy from './plugins/external/cors.js'
@@ -55,6 +56,8 @@ export function serverOptions (config: Config, logger: FastifyServerOptions['log
     // connectionsCheckingInterval (default 30 s); Fastify sets it afterwards, which slow bodies outlive.
     http: { requestTimeout, connectionsCheckingInterval: 1000 },
     connectionTimeout: 30_000,
+    // Each route's schemas compile on its first request, not at start-up (src/lazy-compilers.ts).
+    schemaController: lazySchemaController,
     ajv: {
       customOptions: {
         // Refuse what is wrong instead of quietly fixing it: no coercion, no stripping.

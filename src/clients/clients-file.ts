@@ -6,11 +6,17 @@
 import { readFileSync } from 'node:fs'
 import { Type, type Static } from '@sinclair/typebox'
 import { Value, type ValueError } from '@sinclair/typebox/value'
-import { parse as parseYaml } from 'yaml'
+import { createRequire } from 'node:module'
 import { KNOWN_FEATURES } from '../jitsi/features.js'
 import { customUserClaimProblem } from '../jitsi/user-claims.js'
 import type { Grants } from './grants.js'
 import { jsonSyntaxProblem, yamlSyntaxProblem } from './syntax-problem.js'
+
+/** yaml is loaded for YAML files only (synchronously: SIGHUP reloads synchronously); JSON never pays for it. */
+function parseYaml (text: string): unknown {
+  const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml')
+  return parse(text)
+}
 
 export const GrantsSchema = Type.Object({
   rooms: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { default: [] }),

@@ -42,10 +42,13 @@ export function loginTokenIssuer (fastify: FastifyInstance, config: Config) {
   const { ttl: defaultTtl } = config.jwt
 
   function schemaProblems (body: TokenRequest): FieldProblem[] {
-    return [...Value.Errors(schema, body)].map(error => ({
+    const problems = [...Value.Errors(schema, body)].map(error => ({
       path: error.path.slice(1).replaceAll('/', '.'),
       message: formatProblem(String(error.schema.format), error.value) ?? error.message
     }))
+    // TypeBox's checker skips the schema's if/then/else; a login room is never a pattern, so it is a jitsi-room.
+    const roomProblem = formatProblem('jitsi-room', body.room)
+    return roomProblem === undefined ? problems : [...problems, { path: 'room', message: roomProblem }]
   }
 
   /** The request for the state's room, checked by POST /tokens' schema. */

@@ -9,7 +9,7 @@ import type { Caller } from './client-auth.js'
 import { ProblemError } from '../problems.js'
 import { idpIdentity, type IdpIdentity } from '../oidc/identity.js'
 import type { OidcConfig } from '../oidc/oidc-config.js'
-import { createIdpVerifier, type Rejection } from '../oidc/verifier.js'
+import type { Rejection } from '../oidc/verifier.js'
 
 export interface OidcAuthenticator {
   /** The caller for a valid token, or why it is refused; throws a 503 problem when the IdP's keys cannot be fetched. */
@@ -38,6 +38,8 @@ export default fp(async function oidcAuth (fastify, opts: { config: Config }) {
     fastify.decorate('oidc', null)
     return
   }
+  // Loaded only when OIDC_ISSUER is set: jose and the remote key sets cost the others nothing.
+  const { createIdpVerifier } = await import('../oidc/verifier.js')
   const verify = createIdpVerifier(oidc)
   const callerFor = oidcCallers(oidc)
 

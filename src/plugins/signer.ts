@@ -3,8 +3,9 @@
  * (jitsi-tokens.md §0 rules 1–3).
  * - HS* goes through @fastify/jwt with its signer built once at registration (passing options per
  *   call would build a new fast-jwt signer every time).
- * - RS* signs with the active key of a key ring on libuv's thread pool (keys/rs-sign.ts), so the
- *   event loop stays free; `keys.reload()` (SIGHUP) swaps the keys without a restart.
+ * - RS* signs with the active key of a key ring on Node's thread pool (keys/sign-pool.ts), so the
+ *   event loop stays free and every core signs; `keys.reload()` (SIGHUP) swaps the keys
+ *   without a restart. A pool failure is a 503 (try again), never a 500.
  * Without a key that can sign, /health/ready says why and POST /tokens answers 503.
  */
 import fp from 'fastify-plugin'
@@ -15,7 +16,7 @@ import { isRsaAlgorithm, type SigningAlgorithm } from '../jitsi/algorithms.js'
 import { KeyRing, summary } from '../keys/key-ring.js'
 import { emptyKeySet, type KeySet } from '../keys/key-set.js'
 import { loadKeySet } from '../keys/key-source.js'
-import { signJwt } from '../keys/rs-sign.js'
+import { createSignPool, type SignPool } from '../keys/sign-pool.js'
 import { ProblemError } from '../problems.js'
 
 export interface Signer {
@@ -36,6 +37,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     signer: Signer
     keys: SigningKeys
+    /** RS* only: where signatures run (closed with the app). */
+    signPool?: SignPool
   }
 }
 
@@ -68,13 +71,23 @@ export default fp(async function signer (fastify, opts: { config: Config }) {
   const syncReadiness = followReadiness(fastify, ring)
 
   if (isRsaAlgorithm(algorithm)) {
+    const pool = createSignPool()
+    fastify.decorate('signPool', pool)
+    fastify.addHook('onClose', async () => pool.close())
     fastify.decorate('signer', {
       algorithm,
       get kid () { return ring.current.active?.kid },
       sign: async (claims: object) => {
         const { active, problem } = ring.current
         if (!active) throw new ProblemError(503, 'no_signing_key', `No key can sign tokens: ${problem}.`)
-        return signJwt(claims, active)
+        try {
+          return await pool.sign(claims, active)
+        } catch (error) {
+          const unavailable = new ProblemError(503, 'signing_unavailable', 'Tokens cannot be signed right now; try again later.', undefined, { 'retry-after': '1' })
+          // Logged by the error handler (5xx): the operator needs the pool's error, the caller does not.
+          unavailable.cause = error
+          throw unavailable
+        }
       }
     })
   } else {

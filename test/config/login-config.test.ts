@@ -15,7 +15,8 @@ const PRODUCTION = {
   OIDC_CLIENT_ID: 'jitsi',
   OIDC_CLIENT_SECRET: 'client-secret',
   LOGIN_BASE_URL: 'https://meet.example.org/token-service/',
-  LOGIN_SECRET: 'l'.repeat(32)
+  LOGIN_SECRET: 'l'.repeat(32),
+  METRICS_PUBLIC: 'true'
 }
 
 function refusal (t: Test, env: Record<string, string | undefined>): ConfigError {

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
+import { nodeArgs } from '../support/server-process.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
@@ -14,7 +15,7 @@ interface ProbeResult { code: number | null, exitedAt: number }
 
 function probe (port: number): Promise<ProbeResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, 'src/healthcheck.ts'], {
+    const child = spawn(process.execPath, nodeArgs('src/healthcheck.ts'), {
       cwd: root,
       env: { ...process.env, PORT: String(port) },
       stdio: 'ignore'

@@ -1,8 +1,9 @@
 /** Real keys generated in the tests (never committed), written where the service reads them. */
-import { generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tempDir } from '../helper.js'
+import { cachedRsaPem } from '../support/key-cache.js'
 
 export interface TestKey {
   privateKey: KeyObject
@@ -16,12 +17,13 @@ export interface TestKey {
 
 const cache = new Map<string, TestKey>()
 
-/** An RSA key; the same `label` gives the same key within one test file (generating costs ~0.1 s). */
+/** An RSA key; the same `label` gives the same key (generated once, then read from the test key cache). */
 export function rsaKey (label = 'a', bits = 2048): TestKey {
   const cacheKey = `${label}/${bits}`
   let key = cache.get(cacheKey)
   if (!key) {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: bits })
+    const privateKey = createPrivateKey(cachedRsaPem(`fixture-${label}`, bits))
+    const publicKey = createPublicKey(privateKey)
     key = {
       privateKey,
       pem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,

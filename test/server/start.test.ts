@@ -11,7 +11,7 @@ t.test('NODE_ENV=production without JWT_APP_SECRET: exit 1, naming the variable'
   const server = spawnServer({ NODE_ENV: 'production', JWT_APP_ID: 'app', PUBLIC_URL: 'https://meet.example.org' })
   const { code } = await server.exited
   t.equal(code, 1)
-  t.match(server.stderr(), /^jitsi-token-service: 2 configuration errors:\n {2}JWT_APP_SECRET is required when NODE_ENV=production\n {2}CLIENTS_FILE is required/)
+  t.match(server.stderr(), /^jitsi-token-service: 3 configuration errors:\n {2}JWT_APP_SECRET is required when NODE_ENV=production\n {2}CLIENTS_FILE is required when NODE_ENV=production\n {2}METRICS_TOKEN is required/)
   t.equal(server.stdout(), '', 'no banner, no listening line')
 })
 

@@ -5,14 +5,26 @@
 import { createServer, type Server } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose'
+import { exportJWK, generateKeyPair, importPKCS8, importSPKI, SignJWT, type CryptoKey, type JWK } from 'jose'
+import { createPublicKey } from 'node:crypto'
+import { cachedRsaPem } from './key-cache.js'
 
 export const AUDIENCE = 'jitsi-frontend'
 
 export interface SigningKey { kid: string, alg: string, privateKey: CryptoKey, publicKey: CryptoKey, jwk: JWK }
 
+let rsaKeysUsed = 0
+
+/** RSA keys come from the test key cache, a different one for every call in this process. */
+async function keyPair (alg: string): Promise<{ privateKey: CryptoKey, publicKey: CryptoKey }> {
+  if (!/^(RS|PS)/.test(alg)) return await generateKeyPair(alg, { extractable: true })
+  const pem = cachedRsaPem(`idp-${rsaKeysUsed++}`)
+  const spki = createPublicKey(pem).export({ type: 'spki', format: 'pem' }) as string
+  return { privateKey: await importPKCS8(pem, alg, { extractable: true }), publicKey: await importSPKI(spki, alg, { extractable: true }) }
+}
+
 export async function signingKey (alg = 'RS256'): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true })
+  const { privateKey, publicKey } = await keyPair(alg)
   const kid = randomUUID()
   return { kid, alg, privateKey, publicKey, jwk: { ...await exportJWK(publicKey), kid, alg, use: 'sig' } }
 }

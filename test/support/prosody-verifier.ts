@@ -4,7 +4,7 @@
  * anything from src/: it re-implements the Lua code with node:crypto only.
  *
  * Sources (line numbers from the verbatim copy ericva01/jitsi-meeting @ aeac810 of
- * jitsi/jitsi-meet master, see /work/shared/jitsi-tokens.md §10):
+ * jitsi/jitsi-meet master, see docs/jitsi.md §10):
  *   - resources/prosody-plugins/luajwtjitsi.lib.lua       M.verify            L184–261
  *   - resources/prosody-plugins/token/util.lib.lua        Util.new            L55–214
  *                                                         process_and_verify  L264–382

@@ -2,6 +2,9 @@
  * The real server (src/server.ts) in a child process, as `npm start` runs it, with its stdout (banner
  * and JSON log lines) and stderr captured. Listens on 127.0.0.1, port 0 unless PORT is given.
  * The child inherits NODE_OPTIONS/NODE_V8_COVERAGE, so tap counts its coverage.
+ *
+ * It runs the TypeScript source through this process's own loader (test/support/typescript-loader.mjs
+ * under tap), so its coverage merges with the test's line for line.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -28,10 +31,14 @@ function cleanEnv (): Record<string, string | undefined> {
   return env
 }
 
+/** Node arguments that run `source` (e.g. 'src/server.ts') with the same TypeScript loader as this process. */
+export function nodeArgs (source: string): string[] {
+  const loader = process.execArgv.some(arg => /typescript|tsx/.test(arg)) ? process.execArgv : ['--import', 'tsx']
+  return [...loader, source]
+}
+
 export function spawnServer (env: Record<string, string>): ServerProcess {
-  // The same TypeScript loader as this test process (tap's under tap), so coverage maps the same way.
-  const loader = process.execArgv.some(arg => arg.includes('typescript') || arg.includes('tsx')) ? process.execArgv : ['--import', 'tsx']
-  const child = spawn(process.execPath, [...loader, 'src/server.ts'], {
+  const child = spawn(process.execPath, nodeArgs('src/server.ts'), {
     cwd: root,
     env: { ...cleanEnv(), HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe']

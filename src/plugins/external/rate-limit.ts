@@ -9,7 +9,7 @@
  */
 import fp from 'fastify-plugin'
 import rateLimit from '@fastify/rate-limit'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import type { FastifyRequest } from 'fastify'
 import type { Config } from '../../config.js'
 import { ProblemError } from '../../problems.js'
@@ -37,6 +37,8 @@ export default fp(async function rateLimits (fastify, opts: { config: Config }) 
   let state: RateLimitStore['state'] = 'local'
   if (redisUrl) {
     state = 'unavailable'
+    // Loaded only when configured: most deployments never pay for ioredis at start-up.
+    const { Redis } = await import('ioredis')
     redis = new Redis(redisUrl, {
       // Fail fast while disconnected instead of queueing: a request must never wait for Redis.
       enableOfflineQueue: false,
