@@ -15,7 +15,8 @@ import { jsonSyntaxProblem, yamlSyntaxProblem } from './syntax-problem.js'
 /** yaml is loaded for YAML files only (synchronously: SIGHUP reloads synchronously); JSON never pays for it. */
 function parseYaml (text: string): unknown {
   const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml')
-  return parse(text)
+  // logLevel error: yaml's warnings (printed to stderr) quote the text too.
+  return parse(text, { logLevel: 'error' })
 }
 
 export const GrantsSchema = Type.Object({
@@ -74,8 +75,7 @@ export function parseClients (text: string, file: string): Client[] {
   let document: unknown
   const yaml = /\.ya?ml$/i.test(file)
   try {
-    // logLevel error: yaml's warnings (printed to stderr) quote the text too.
-    document = yaml ? parseYaml(text, { logLevel: 'error' }) : JSON.parse(text)
+    document = yaml ? parseYaml(text) : JSON.parse(text)
   } catch (error) {
     // Never the parser's message: it quotes the file, and a key pasted there by mistake would reach the logs.
     throw new ClientsFileError(file, yaml ? `cannot be parsed as YAML: ${yamlSyntaxProblem(error as Error)}` : `cannot be parsed as JSON: ${jsonSyntaxProblem(text, error as Error)}`)

@@ -3,7 +3,7 @@
  * carry a snippet of the text (V8: `Unexpected token 'x', "…" is not valid JSON`; yaml: the offending
  * lines), and a key pasted into the wrong place would reach stderr and the logs.
  */
-import { YAMLError } from 'yaml'
+import type { YAMLError } from 'yaml'
 
 /** `line L, column C` (1-based) of a character offset. */
 function lineColumn (text: string, offset: number): string {
@@ -55,8 +55,10 @@ export function jsonSyntaxProblem (text: string, error: Error): string {
 
 /** yaml's error code (BAD_INDENT → "bad indent") and position; never its message. */
 export function yamlSyntaxProblem (error: Error): string {
-  if (!(error instanceof YAMLError)) return 'an alias refers to an anchor that is not defined before it'
+  // By name, not instanceof: yaml is loaded only when a YAML file is read.
+  if (error.name !== 'YAMLParseError') return 'an alias refers to an anchor that is not defined before it'
   // parse() always locates its errors in the text it was given.
-  const [{ line, col }] = error.linePos!
-  return `line ${line}, column ${col}: ${error.code.toLowerCase().replaceAll('_', ' ')}`
+  const { code, linePos } = error as YAMLError
+  const [{ line, col }] = linePos!
+  return `line ${line}, column ${col}: ${code.toLowerCase().replaceAll('_', ' ')}`
 }
