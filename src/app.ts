@@ -16,7 +16,7 @@ import docsPage from './plugins/external/swagger-ui.js'
 import rateLimits from './plugins/external/rate-limit.js'
 import clientAuth from './plugins/client-auth.js'
 import oidcAuth from './plugins/oidc-auth.js'
-import errorHandler from './plugins/error-handler.js'
+import errorHandler, { frameworkError } from './plugins/error-handler.js'
 import metrics from './plugins/metrics.js'
 import readiness from './plugins/readiness.js'
 import requestLog from './plugins/request-log.js'
@@ -65,9 +65,13 @@ export function serverOptions (config: Config, logger: FastifyServerOptions['log
         removeAdditional: false,
         allErrors: true,
         useDefaults: true,
+        // Bounded free-form values say their types as one list (schemas/json-value.ts).
+        allowUnionTypes: true,
         formats: FORMATS
       }
-    }
+    },
+    // Malformed URLs: a problem+json 400 that never quotes the URL (plugins/error-handler.ts).
+    frameworkErrors: frameworkError
   }
 }
 

@@ -10,11 +10,13 @@ import { createRequire } from 'node:module'
 import { KNOWN_FEATURES } from '../jitsi/features.js'
 import { customUserClaimProblem } from '../jitsi/user-claims.js'
 import type { Grants } from './grants.js'
+import { jsonSyntaxProblem, yamlSyntaxProblem } from './syntax-problem.js'
 
 /** yaml is loaded for YAML files only (synchronously: SIGHUP reloads synchronously); JSON never pays for it. */
 function parseYaml (text: string): unknown {
   const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml')
-  return parse(text)
+  // logLevel error: yaml's warnings (printed to stderr) quote the text too.
+  return parse(text, { logLevel: 'error' })
 }
 
 export const GrantsSchema = Type.Object({
@@ -71,13 +73,12 @@ export function explainClientError (error: ValueError): string {
 
 export function parseClients (text: string, file: string): Client[] {
   let document: unknown
+  const yaml = /\.ya?ml$/i.test(file)
   try {
-    document = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text)
+    document = yaml ? parseYaml(text) : JSON.parse(text)
   } catch (error) {
-    // yaml quotes the offending lines after the first line of its message: a key pasted there by
-    // mistake would reach stderr and the logs. The first line says what and where.
-    const problem = (error as Error).message.split('\n')[0]!.replace(/:$/, '')
-    throw new ClientsFileError(file, `cannot be parsed: ${problem}`)
+    // Never the parser's message: it quotes the file, and a key pasted there by mistake would reach the logs.
+    throw new ClientsFileError(file, yaml ? `cannot be parsed as YAML: ${yamlSyntaxProblem(error as Error)}` : `cannot be parsed as JSON: ${jsonSyntaxProblem(text, error as Error)}`)
   }
   const withDefaults = Value.Default(ClientsFileSchema, structuredClone(document))
   const error = Value.Errors(ClientsFileSchema, withDefaults).First()

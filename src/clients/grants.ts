@@ -4,14 +4,15 @@
  */
 import type { FieldProblem } from '../schemas/problem.js'
 import { isEnabled, KNOWN_FEATURES, type FeatureFlags } from '../jitsi/features.js'
-import { WILDCARD_ROOM } from '../jitsi/room-name.js'
+import { jitsiRoomName, roomClaim, tenantClaim, WILDCARD_ROOM } from '../jitsi/room-name.js'
 import { featuresWithin, type Profile, type Role } from '../jitsi/feature-defaults.js'
 import { customUserClaims, isKnownUserClaim } from '../jitsi/user-claims.js'
 
 export interface Grants {
   /**
-   * Glob patterns (`*` = any run of characters), matched case-insensitively against the room name
-   * after NFKC, as Jitsi normalises it: the grant covers the room the token is valid in.
+   * Glob patterns (`*` = any run of characters), matched against the emitted `room` claim
+   * (percent-decoded); each pattern is normalised like the claim (NFKC, then lower-case), so case
+   * rules agree with the room the token is valid in. See docs/grants.md.
    */
   rooms: string[]
   /** May ask for room `*` (a token valid in every room). */
@@ -33,16 +34,37 @@ export const FULL_GRANTS: Grants = { rooms: ['*'], wildcardRoom: true, tenants: 
 /** Affiliations token_affiliation turns into owner (jitsi-tokens.md §1.5). */
 export const OWNER_AFFILIATIONS = ['owner', 'moderator', 'teacher']
 
-const globCache = new Map<string, RegExp>()
+/** A pattern's literal pieces between its `*`s, each normalised as the claim is. */
+const globCache = new Map<string, string[]>()
 
-export function globToRegExp (pattern: string): RegExp {
-  let regexp = globCache.get(pattern)
-  if (!regexp) {
-    const source = pattern.normalize('NFKC').split('*').map(part => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')
-    regexp = new RegExp(`^${source}$`, 'isu')
-    globCache.set(pattern, regexp)
+function globPieces (pattern: string): string[] {
+  let pieces = globCache.get(pattern)
+  if (!pieces) {
+    // Split before normalising: a `＊` in a pattern is a literal (that no claim contains), not a `*`.
+    pieces = pattern.split('*').map(jitsiRoomName)
+    globCache.set(pattern, pieces)
   }
-  return regexp
+  return pieces
+}
+
+/**
+ * Does the glob match the whole name? Greedy and linear: each literal piece is found at its leftmost
+ * place after the previous one, which leaves the most room for the rest, so no choice is ever revisited
+ * (a regular expression `.*a.*a.*b` backtracks polynomially, and a pattern from config may hold many `*`).
+ */
+export function globMatches (pattern: string, name: string): boolean {
+  const pieces = globPieces(pattern)
+  const first = pieces[0]!
+  if (pieces.length === 1) return name === first
+  if (!name.startsWith(first)) return false
+  let at = first.length
+  for (const piece of pieces.slice(1, -1)) {
+    const found = name.indexOf(piece, at)
+    if (found === -1) return false
+    at = found + piece.length
+  }
+  const last = pieces[pieces.length - 1]!
+  return name.length - last.length >= at && name.endsWith(last)
 }
 
 export interface GrantedRequest {
@@ -56,13 +78,15 @@ export interface GrantedRequest {
   }
 }
 
+/** The grant decides on the claim as emitted (decoded), never on the spelling of the request. */
 export function roomGrantProblem (room: string, grants: Grants): FieldProblem | undefined {
-  if (room === WILDCARD_ROOM) {
+  const claim = roomClaim(room)
+  if (claim === WILDCARD_ROOM) {
     return grants.wildcardRoom ? undefined : { path: 'room', message: 'a wildcard room ("*") is not granted to this client' }
   }
-  // NFKC first: "abc" + U+0327 matches "abc*" but is the room "abç" (jitsi-tokens.md §3.4).
-  const normalised = room.normalize('NFKC')
-  if (grants.rooms.some(pattern => globToRegExp(pattern).test(normalised))) return undefined
+  // "abc" + U+0327 is the room "abç", so "abc*" must not match it (jitsi-tokens.md §3.4).
+  const name = decodeURIComponent(claim)
+  if (grants.rooms.some(pattern => globMatches(pattern, name))) return undefined
   return { path: 'room', message: `is not among the rooms granted to this client (${grants.rooms.join(', ') || 'none'})` }
 }
 
@@ -72,7 +96,8 @@ export function tenantGrantProblem (tenant: string | undefined, grants: Grants):
   if (tenant === undefined) {
     return tenants.length === 0 ? undefined : { path: 'tenant', message: `is required: this client may only issue tokens for tenants ${tenants.join(', ')}` }
   }
-  if (tenants.some(granted => granted.toLowerCase() === tenant.toLowerCase())) return undefined
+  // Compared as emitted (sub and the URL path), so a grant never names another spelling of the tenant.
+  if (tenants.some(granted => tenantClaim(granted) === tenantClaim(tenant))) return undefined
   return { path: 'tenant', message: tenants.length === 0 ? 'this client may not issue tokens for a tenant' : `is not among the tenants granted to this client (${tenants.join(', ')})` }
 }
 

@@ -2,7 +2,7 @@
  * The link a person opens: PUBLIC_URL[/tenant]/<room>?jwt=<token>#config.x=<JSON>&userInfo.y=<JSON>
  * (jitsi-tokens.md §0 rule 13, §3.1, §3.6).
  */
-import { WILDCARD_ROOM } from './room-name.js'
+import { roomClaim, tenantClaim, WILDCARD_ROOM } from './room-name.js'
 
 export interface MeetingOverrides {
   /** Keys of Jitsi's config (whitelisted by the client), e.g. `prejoinConfig.enabled`. */
@@ -41,11 +41,12 @@ export function hashOverrides (overrides: MeetingOverrides = {}): string {
 
 /**
  * The room keeps the caller's spelling in the URL; the client derives the same backend-safe name
- * the token carries. A wildcard token names no room, so it has no meeting URL.
+ * the token carries. A wildcard token names no room, so it has no meeting URL: decided on the claim,
+ * so no spelling that Jitsi folds into `*` gets one either.
  */
 export function meetingUrl (publicUrl: string, room: string, token: string, tenant?: string, overrides?: MeetingOverrides): string | undefined {
-  if (room === WILDCARD_ROOM) return undefined
+  if (roomClaim(room) === WILDCARD_ROOM) return undefined
   const base = publicUrl.replace(/\/+$/, '')
-  const tenantPath = tenant ? `/${encodeURIComponent(tenant.toLowerCase())}` : ''
+  const tenantPath = tenant ? `/${encodeURIComponent(tenantClaim(tenant))}` : ''
   return `${base}${tenantPath}/${encodeURIComponent(room)}?jwt=${token}${hashOverrides(overrides)}`
 }

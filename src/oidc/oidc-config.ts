@@ -4,6 +4,7 @@
  */
 import { Value } from '@sinclair/typebox/value'
 import { GrantsSchema } from '../clients/clients-file.js'
+import { jsonSyntaxProblem } from '../clients/syntax-problem.js'
 import { customUserClaimProblem } from '../jitsi/user-claims.js'
 import type { Grants } from '../clients/grants.js'
 import { ConfigError } from '../config/config-error.js'
@@ -60,7 +61,7 @@ function parseGrants (text: string | undefined): Grants {
   try {
     parsed = JSON.parse(text)
   } catch (error) {
-    throw new ConfigError('OIDC_GRANTS', `is not valid JSON: ${(error as Error).message}`)
+    throw new ConfigError('OIDC_GRANTS', `is not valid JSON: ${jsonSyntaxProblem(text, error as Error)}`)
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError('OIDC_GRANTS', 'must be a JSON object like a client\'s "grants" in CLIENTS_FILE')

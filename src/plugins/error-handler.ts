@@ -63,7 +63,35 @@ export function sendProblem (request: FastifyRequest, reply: FastifyReply, class
   return reply.code(status).type('application/problem+json').send(body)
 }
 
+/** Bad percent-encoding: the URL, which may carry a token (`?jwt=`), is never echoed. */
+const BAD_URL: Classified = { status: 400, reason: 'bad_url', detail: 'The URL is malformed (bad percent-encoding).' }
+
+function decodable (text: string): boolean {
+  try {
+    decodeURIComponent(text)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Fastify's `frameworkErrors` option: a path it cannot decode, or a route parameter over its length
+ * limit, answered like every other refusal instead of Fastify's own body (which quotes the URL).
+ */
+export function frameworkError (error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return sendProblem(request, reply, { status: 414, reason: 'uri_too_long', detail: 'A segment of the URL path is too long.' })
+  }
+  return sendProblem(request, reply, BAD_URL)
+}
+
 export default fp(async function errorHandler (fastify) {
+  // The router decodes the path; the query string is parsed leniently, so it is checked here.
+  fastify.addHook('onRequest', async (request) => {
+    const query = request.url.indexOf('?')
+    if (query !== -1 && !decodable(request.url.slice(query + 1))) throw new ProblemError(400, BAD_URL.reason, BAD_URL.detail)
+  })
   fastify.setErrorHandler(function (error: FastifyError | ProblemError, request, reply) {
     const classified = classify(error, request.body)
     if (classified.status >= 500) request.log.error({ err: error, requestId: request.id }, 'request failed')

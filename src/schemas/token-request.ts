@@ -5,6 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { KNOWN_FEATURES } from '../jitsi/features.js'
 import { USER_CLAIM_NAME } from '../jitsi/user-claims.js'
+import { boundedJsonValue } from './json-value.js'
 
 const text = (maxLength: number, description?: string) => Type.String({ maxLength, description })
 
@@ -64,6 +65,9 @@ const EXAMPLE = {
   meeting: { config: { 'prejoinConfig.enabled': false } }
 }
 
+/** Levels of arrays and objects a `meeting.config` value may nest, e.g. {"buttons": [["a"]]} is 2. */
+export const MEETING_CONFIG_DEPTH = 3
+
 /** The request schema; `maxTtl` is JWT_MAX_TTL, so a too-long ttl is reported with every other bad field. */
 export const tokenRequestSchema = (maxTtl: number) => Type.Object({
   room: Type.String({ minLength: 1, maxLength: 200, description: 'Room name as people see it, or "*" with a wildcard grant. Characters the web client strips from URLs are refused. With context.room.regex: a Lua pattern.', examples: ['Daily Standup'] }),
@@ -77,10 +81,11 @@ export const tokenRequestSchema = (maxTtl: number) => Type.Object({
   }, { additionalProperties: false })),
   meeting: Type.Optional(Type.Object({
     // propertyNames, not a pattern-keyed Record: that only emits patternProperties, which lets any other key through.
-    config: Type.Optional(Type.Record(Type.String(), Type.Unknown(), {
+    // Values nest at most MEETING_CONFIG_DEPTH arrays/objects deep: Jitsi's config needs two at most.
+    config: Type.Optional(Type.Record(Type.String(), boundedJsonValue(MEETING_CONFIG_DEPTH), {
       propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_.]{0,99}$' },
       maxProperties: 32,
-      description: 'Jitsi config overrides for the link hash, e.g. {"prejoinConfig.enabled": false}'
+      description: `Jitsi config overrides for the link hash, e.g. {"prejoinConfig.enabled": false}; values nest at most ${MEETING_CONFIG_DEPTH} arrays/objects deep`
     })),
     userInfo: Type.Optional(Type.Object({
       displayName: Type.Optional(text(256)),

@@ -1,6 +1,7 @@
 /** Turns Ajv's errors into one problem entry per bad field, named by its dotted path. */
 import type { FieldProblem } from './problem.js'
 import { formatProblem } from './formats.js'
+import { TOO_DEEP_TYPE } from './json-value.js'
 
 interface AjvError {
   keyword: string
@@ -30,6 +31,10 @@ function describe (error: AjvError, data: unknown): { path: string, message: str
   const { keyword, params, instancePath } = error
   // A key that fails propertyNames: Ajv reports the subschema's error (pattern…) on the parent object.
   if (error.propertyName !== undefined) return { path: dotted(instancePath, error.propertyName), message: 'is not an allowed key' }
+  // Only a bounded free-form value (json-value.ts) allows exactly the scalars: it nests too deeply.
+  if (keyword === 'type' && String(params.type) === TOO_DEEP_TYPE) {
+    return { path: dotted(instancePath), message: 'is nested too deeply (arrays and objects inside arrays and objects, beyond the documented depth)' }
+  }
   switch (keyword) {
     case 'required':
       return { path: dotted(instancePath, params.missingProperty), message: 'is required' }

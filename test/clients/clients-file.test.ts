@@ -58,7 +58,7 @@ clients:
     const [client] = parseClients(yaml, file)
     t.same(client, { id: 'lms', apiKeySha256: hashApiKey(key), grants: { rooms: ['course-*'], tenants: ['acme'], features: ['recording', 'screen-sharing'], wildcardRoom: false, moderator: false } }, file)
   }
-  t.match(refusal(t, yaml, 'clients.json'), /^CLIENTS_FILE clients.json: cannot be parsed: /, 'other names are JSON')
+  t.match(refusal(t, yaml, 'clients.json'), /^CLIENTS_FILE clients.json: cannot be parsed as JSON: /, 'other names are JSON')
 })
 
 t.test('malformed content names the file, the client and the field', async t => {
@@ -82,11 +82,11 @@ t.test('malformed content names the file, the client and the field', async t => 
     ['unknown top-level field', '{"clients": [], "version": 2}', /field version: Unexpected property/],
     ['not an object', '[]', 'CLIENTS_FILE clients.json: the file: Expected object'],
     ['null', 'null', /the file: Expected object/],
-    ['bad JSON', '{"clients": [', /^CLIENTS_FILE clients.json: cannot be parsed: .*JSON/],
+    ['bad JSON', '{"clients": [', /^CLIENTS_FILE clients.json: cannot be parsed as JSON: it ends early/],
     ['empty', '', /cannot be parsed/]
   ]
   for (const [why, text, message] of cases) t.match(refusal(t, text), message, why)
-  t.match(refusal(t, 'clients: [', 'clients.yaml'), /^CLIENTS_FILE clients.yaml: cannot be parsed: /, 'bad YAML')
+  t.match(refusal(t, 'clients: [', 'clients.yaml'), /^CLIENTS_FILE clients.yaml: cannot be parsed as YAML: /, 'bad YAML')
 })
 
 t.test('a client id may appear only once', async t => {

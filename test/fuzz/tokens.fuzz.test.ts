@@ -6,6 +6,7 @@
 import t from 'tap'
 import fc from 'fast-check'
 import { bearer, build, decodeJwt, testConfig, writeClientsFile } from '../helper.js'
+import { roomFromMeetingUrl } from '../support/web-client-room.js'
 
 // Three properties × 3400 runs: over 10,000 generated requests per CI run.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3400)
@@ -28,16 +29,21 @@ const KNOWN = ['recording', 'livestreaming', 'screen-sharing', 'transcription', 
 function modelRoomClaim (room: string) {
   return room === '*' ? '*' : encodeURIComponent(room.normalize('NFKC').toLowerCase()).toLowerCase()
 }
+/** The name Jitsi joins (getBackendSafeRoomName before encoding): NFKC, then lower-case. */
+const jitsiName = (text: string) => text.normalize('NFKC').toLowerCase()
+const hasControl = (text: string) => [...text].some(ch => ch.charCodeAt(0) < 0x20 || (ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) <= 0x9f))
 function roomIsValid (room: string) {
   if (room === '*') return true
-  return room.length >= 1 && room.length <= 200 && room.trim() === room && room !== '' && room !== '.' && room !== '..' &&
-    ![...room].some(ch => STRIPPED.includes(ch) || ch.charCodeAt(0) < 0x20 || (ch.charCodeAt(0) >= 0x7f && ch.charCodeAt(0) <= 0x9f)) &&
-    room.isWellFormed()
+  if (room.length < 1 || room.length > 200 || !room.isWellFormed() || [...room].some(ch => STRIPPED.includes(ch))) return false
+  // Every other rule holds for the name as Jitsi normalises it, which is what the claim names.
+  const name = jitsiName(room)
+  return name.trim() === name && name !== '' && name !== '.' && name !== '..' && !hasControl(name) &&
+    ![...name].some(ch => STRIPPED.includes(ch)) && encodeURIComponent(name).length <= 958
 }
 function globMatches (pattern: string, room: string) {
-  // Walk the pattern's literal pieces in order, case-insensitively.
-  const pieces = pattern.toLowerCase().split('*')
-  const text = room.toLowerCase()
+  // Walk the pattern's literal pieces in order, each spelt as the claim is (NFKC, lower-case).
+  const pieces = pattern.split('*').map(jitsiName)
+  const text = jitsiName(room)
   if (pieces.length === 1) return text === pieces[0]
   if (!text.startsWith(pieces[0]!) || !text.endsWith(pieces.at(-1)!)) return false
   let at = pieces[0]!.length
@@ -201,9 +207,119 @@ t.test('raw bytes, truncated JSON, odd content types and hostile keys never prod
   t.equal(({} as Record<string, unknown>).x, undefined, 'Object.prototype was not polluted')
 })
 
+// ---- issue 12: hostile spellings, nesting and numbers ----
+const NEW_RUNS = Math.ceil(RUNS / 3)
+const post = (app: Awaited<ReturnType<typeof build>>['app'], client: ClientName, payload: string) =>
+  app.inject({ method: 'POST', url: '/tokens', headers: { ...bearer(keys[client]), 'content-type': 'application/json' }, payload })
+
+/**
+ * Characters whose NFKC or lower-case form is something else that matters: ASCII punctuation
+ * (`＊` → `*`), dots and spaces, ASCII letters (`Ｋ`, `K` Kelvin, `ſ`), several characters (`⑴` → `(1)`).
+ * Found by scanning the BMP here, not taken from src/.
+ */
+const CONFUSABLES: string[] = []
+for (let code = 0xa0; code <= 0xffff; code++) {
+  if (code >= 0xd800 && code <= 0xdfff) continue
+  const char = String.fromCharCode(code)
+  if (/[\x20-\x7e]/.test(jitsiName(char))) CONFUSABLES.push(char)
+}
+const CASE_TRAPS = ['İ', 'ı', 'ς', 'σ', 'Σ', 'ß', 'ẞ', 'ǅ', 'Ǆ', 'ﬀ', 'Å', 'Ω', '\u0307', '\u0301', '\u0338']
+const confusableRoomArb = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ unit: fc.oneof(fc.constantFrom(...CONFUSABLES), fc.constantFrom(...CASE_TRAPS), fc.constantFrom('a', 'C', 'o', 'u', 'r', 's', 'e', '-', '1', ' ')), minLength: 1, maxLength: 12 }) },
+  { weight: 2, arbitrary: fc.string({ unit: fc.oneof(fc.constantFrom(...CONFUSABLES), fc.constantFrom(...CASE_TRAPS)), maxLength: 4 }).map(s => `course-${s}`) },
+  { weight: 1, arbitrary: fc.constantFrom('\uff0a', '\ufe61', 'Exact\u3000Room', 'ＥＸＡＣＴ ＲＯＯＭ', 'ｃｏｕｒｓｅ-１', '\u212aourse', 'ſtaff', '\uff0e', '\u2025', 'course-\u2474') }
+)
+const confusableTenantArb = fc.option(fc.oneof(
+  fc.constantFrom('acme', 'ACME', 'ａｃｍｅ', 'ACM\u0395', 'acm\u0435', '\u212acme', 'ac\u0307me', 'acme\u200b'),
+  fc.string({ unit: fc.oneof(fc.constantFrom(...CONFUSABLES.slice(0, 400)), fc.constantFrom('a', 'c', 'm', 'e', 'K', '-')), minLength: 1, maxLength: 6 })
+), { nil: undefined })
+
+/** What must hold for every token issued, whatever the request looked like. */
+function issuedInvariants (client: ClientName, req: Req, token: string, url: string | undefined) {
+  const grants = GRANTS[client] as { rooms: readonly string[], wildcardRoom?: boolean, tenants?: readonly string[] }
+  const { payload } = decodeJwt(token)
+  const claim: string = payload.room
+  if (claim === '*') {
+    if (!grants.wildcardRoom || req.room !== '*') throw new Error(`${client} got room "*" for ${JSON.stringify(req.room)}`)
+    if (url !== undefined) throw new Error('a wildcard claim got a url')
+    return
+  }
+  if (!/^[a-z0-9._~%-]+$/.test(claim)) throw new Error(`claim ${claim} holds a character outside the encoded form`)
+  const name = decodeURIComponent(claim)
+  if ([...name].some(ch => STRIPPED.includes(ch)) || hasControl(name)) throw new Error(`claim ${claim} names a room with a forbidden character`)
+  if (!grants.rooms.some(pattern => globMatches(pattern, name))) throw new Error(`claim ${claim} is outside ${client}'s rooms`)
+  if (claim !== modelRoomClaim(req.room)) throw new Error(`claim ${claim} for ${JSON.stringify(req.room)}`)
+  if (roomFromMeetingUrl(url!).roomNode !== claim) throw new Error(`the web client joins ${roomFromMeetingUrl(url!).roomNode}, the claim is ${claim}`)
+  const tenants = grants.tenants ?? []
+  if (req.tenant === undefined) {
+    if (payload.sub !== 'meet.jitsi') throw new Error(`sub ${payload.sub} without a tenant`)
+  } else if (!/^[a-z0-9_-]+$/.test(payload.sub) || !(tenants.includes('*') || tenants.some(granted => granted.toLowerCase() === payload.sub))) {
+    throw new Error(`sub ${payload.sub} is not a granted tenant of ${client}`)
+  }
+}
+
+t.test('Unicode confusables and compatibility forms in rooms and tenants never escape the grant', async t => {
+  const { app } = await build(t, config, 'silent')
+  let issued = 0
+  await fc.assert(fc.asyncProperty(fc.constantFrom<ClientName>('narrow', 'broad', 'plain'), confusableRoomArb, confusableTenantArb, async (client, room, tenant) => {
+    const req: Req = tenant === undefined ? { room } : { room, tenant }
+    const res = await post(app, client, JSON.stringify(req))
+    const want = expected(client, req)
+    if (res.statusCode !== want.status) throw new Error(`${client} ${JSON.stringify(req)}: got ${res.statusCode} ${res.body}, model says ${want.status}`)
+    if (res.statusCode === 201) {
+      issued++
+      issuedInvariants(client, req, res.json().token, res.json().url)
+    }
+  }), { numRuns: NEW_RUNS })
+  t.ok(issued > NEW_RUNS / 20, `confusable names were issued too (${issued}), each checked against the invariants`)
+})
+
+t.test('deep nesting anywhere in the body is a 400 (or fits the schema), never a 5xx', async t => {
+  const { app } = await build(t, testConfig({ CLIENTS_FILE: file, RATE_LIMIT_MAX: '1000000', BODY_LIMIT: '1048576' }), 'silent')
+  const where = fc.constantFrom('meeting.config', 'context.user', 'context.features', 'meeting.userInfo', 'context', 'room', 'ttl')
+  const depth = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 6 }) }, { weight: 1, arbitrary: fc.integer({ min: 500, max: 60_000 }) })
+  const kind = fc.constantFrom('[', '{"k":')
+  await fc.assert(fc.asyncProperty(fc.constantFrom<ClientName>('broad', 'plain'), where, depth, kind, async (client, at, levels, open) => {
+    const value = `${open.repeat(levels)}1${(open === '[' ? ']' : '}').repeat(levels)}`
+    const [outer, inner] = at.split('.')
+    const bodies: Record<string, string> = {
+      room: `{"room":${value}}`,
+      ttl: `{"room":"x","ttl":${value}}`,
+      context: `{"room":"x","context":${value}}`
+    }
+    const body = bodies[at] ?? `{"room":"x","${outer}":{"${inner}":${at === 'meeting.config' ? `{"a":${value}}` : value}}}`
+    const res = await post(app, client, body)
+    // Only meeting.config takes free-form values, up to three arrays/objects deep.
+    const want = at === 'meeting.config' && levels <= 3 ? 201 : 400
+    if (res.statusCode !== want) throw new Error(`${levels} × ${open} in ${at}: ${res.statusCode} ${res.body.slice(0, 200)}`)
+  }), { numRuns: NEW_RUNS })
+  t.pass('nesting checked')
+})
+
+t.test('numbers at the edges of the range are refused or accepted by the model, never a 5xx', async t => {
+  const { app } = await build(t, config, 'silent')
+  const edge = fc.oneof(
+    fc.constantFrom('1e400', '-1e400', '-0', '0', '1', '1.0', '1e0', '86400', '86401', '86400.5', '9007199254740993', '1e308', '-1e308', '5e-324', '1e-400', '0.1e1', '600', '601'),
+    fc.double().filter(Number.isFinite).map(String),
+    fc.integer({ min: -1e9, max: 1e9 }).map(String)
+  )
+  await fc.assert(fc.asyncProperty(fc.constantFrom<ClientName>('narrow', 'broad'), edge, async (client, ttl) => {
+    const res = await post(app, client, `{"room":"course-1","tenant":"acme","ttl":${ttl}}`)
+    const value = JSON.parse(ttl) as number
+    const valid = Number.isInteger(value) && value >= 1 && value <= 86400
+    const want = !valid ? 400 : client === 'narrow' && value > 600 ? 403 : 201
+    if (res.statusCode !== want) throw new Error(`ttl ${ttl}: ${res.statusCode}, model ${want}: ${res.body.slice(0, 200)}`)
+    if (res.statusCode === 201 && decodeJwt(res.json().token).payload.exp - decodeJwt(res.json().token).payload.iat !== value) throw new Error(`ttl ${ttl} not honoured`)
+  }), { numRuns: NEW_RUNS })
+  t.pass('edge numbers checked')
+})
+
 t.test('the model agrees with the contract on hand-picked cases', async t => {
   t.same(expected('narrow', { room: 'course-1', tenant: 'acme' }), { status: 201, fields: [] })
   t.same(expected('narrow', { room: 'COURSE-1', tenant: 'Acme', ttl: 601 }), { status: 403, fields: ['ttl'] })
   t.same(expected('plain', { room: 'x', context: { user: { affiliation: 'owner' } } }), { status: 403, fields: ['context.user.affiliation'] })
   t.ok(globMatches('a*b*c', 'aXbYc') && !globMatches('a*b', 'ab c') && globMatches('*', ''))
+  t.notOk(roomIsValid('\uff0a'), 'FULLWIDTH ASTERISK is "*" to Jitsi')
+  t.notOk(globMatches('σ', 'ς'), 'final sigma is another room')
+  t.ok(CONFUSABLES.includes('\uff0a') && CONFUSABLES.includes('\u212a') && CONFUSABLES.length > 500, `${CONFUSABLES.length} confusable characters`)
 })

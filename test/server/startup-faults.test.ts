@@ -58,7 +58,7 @@ const FAULTS: Array<[string, Record<string, string>, RegExp]> = [
   ['CLIENTS_FILE unreadable (a directory)', { ...HS256, CLIENTS_FILE: directory },
     /^jitsi-token-service: cannot start: CLIENTS_FILE \S+\/a-directory: cannot be read \(EISDIR\)\n$/],
   ['CLIENTS_FILE with bad JSON', { ...HS256, CLIENTS_FILE: badJson },
-    /^jitsi-token-service: cannot start: CLIENTS_FILE \S+\/clients-bad\.json: cannot be parsed: .*JSON.*\n$/],
+    /^jitsi-token-service: cannot start: CLIENTS_FILE \S+\/clients-bad\.json: cannot be parsed as JSON: it ends early \(a closing bracket, brace or quote is missing\)\n$/],
   ['JWT_PRIVATE_KEY_FILE missing', { ...RS256, JWT_PRIVATE_KEY_FILE: missing },
     /^jitsi-token-service: configuration error: JWT_PRIVATE_KEY_FILE cannot be read \(ENOENT: \S+\/missing\)\n$/],
   ['JWT_PRIVATE_KEY_FILE unreadable (a directory)', { ...RS256, JWT_PRIVATE_KEY_FILE: directory },

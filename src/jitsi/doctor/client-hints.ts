@@ -9,6 +9,8 @@ import { hint, pass, show, type CheckResult } from './check.js'
 
 const JAAS_PREFIX = 'vpaas-magic-cookie'
 const FEATURE_VALUES: unknown[] = [true, false, 'true', 'false']
+/** Problems named one by one; the rest are counted, so many short keys cannot inflate the answer. */
+const LISTED_PROBLEMS = 5
 
 function objectAt (value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : undefined
@@ -38,7 +40,8 @@ export function featuresCheck (payload: Record<string, unknown>): CheckResult {
   }
   const note = prosodyOnly.length > 0 ? ` ${prosodyOnly.join(', ')} ${prosodyOnly.length === 1 ? 'is' : 'are'} read by Prosody only; the web client lists such names among its hints after a failed connection, which is harmless.` : ''
   if (problems.length === 0) return pass('features', `context.features uses known names and true/false values; every feature not listed (${Object.keys(features).length} listed) is denied, even to moderators.${note}`)
-  return hint('features', `In context.features, ${problems.join('; ')}. Use the names Jitsi knows with true/false or "true"/"false".`)
+  const more = problems.length > LISTED_PROBLEMS ? `; and ${problems.length - LISTED_PROBLEMS} more` : ''
+  return hint('features', `In context.features, ${problems.slice(0, LISTED_PROBLEMS).join('; ')}${more}. Use the names Jitsi knows with true/false or "true"/"false".`)
 }
 
 export function moderatorCheck (payload: Record<string, unknown>): CheckResult {

@@ -10,7 +10,7 @@ import { contextClaimsCheck } from './context-checks.js'
 import type { DoctorKeys, ProsodyDeployment } from './deployment.js'
 import { algCheck, kidCheck, typCheck } from './header-checks.js'
 import { roomCheck, subCheck, tenantCheck, type JoinTarget } from './room-checks.js'
-import { signatureCheck } from './signature.js'
+import { signatureCheck, verifyRsaSignature } from './signature.js'
 import { expCheck, nbfCheck } from './time-checks.js'
 import { parseToken } from './token-format.js'
 
@@ -21,7 +21,8 @@ export interface DoctorInput extends JoinTarget {
   token: string
 }
 
-export function diagnose (input: DoctorInput, deployment: ProsodyDeployment, keys: DoctorKeys, now = Math.floor(Date.now() / 1000)): Diagnosis {
+/** `rsaVerified`: an RS* signature already verified off the event loop (diagnoseAsync). */
+export function diagnose (input: DoctorInput, deployment: ProsodyDeployment, keys: DoctorKeys, now = Math.floor(Date.now() / 1000), rsaVerified?: boolean): Diagnosis {
   const parsed = parseToken(input.token)
   // A key-server host reads kid before it parses the rest (token/util.lib.lua L278–308).
   const kid = kidCheck(input.token, deployment)
@@ -32,7 +33,7 @@ export function diagnose (input: DoctorInput, deployment: ProsodyDeployment, key
     kid,
     typCheck(header),
     algCheck(header, deployment),
-    signatureCheck(parsed.jwt, keys),
+    signatureCheck(parsed.jwt, keys, rsaVerified),
     expCheck(payload, now),
     nbfCheck(payload, now),
     issCheck(payload, deployment),
@@ -47,6 +48,13 @@ export function diagnose (input: DoctorInput, deployment: ProsodyDeployment, key
     jaasCheck(header, payload)
   ]
   return summarize(results)
+}
+
+/** diagnose, with the RSA verification in the thread pool: what the API runs for every request. */
+export async function diagnoseAsync (input: DoctorInput, deployment: ProsodyDeployment, keys: DoctorKeys, now = Math.floor(Date.now() / 1000)): Promise<Diagnosis> {
+  const parsed = parseToken(input.token)
+  const rsaVerified = parsed.ok ? await verifyRsaSignature(parsed.jwt, keys) : undefined
+  return diagnose(input, deployment, keys, now, rsaVerified)
 }
 
 /** The check names in report order, for documentation and clients. */

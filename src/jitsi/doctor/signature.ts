@@ -30,6 +30,14 @@ function hmacCheck (jwt: DecodedJwt, alg: string, secret: KeySource<string> | un
   return reject(NAME, STEP.signature, INVALID, `The ${alg} signature does not match ${secret.from}, so Prosody answers "${INVALID}". The token was signed with another secret: JWT_APP_SECRET must be the same string on the issuer and on Prosody, used as plain text (never base64-decoded).`)
 }
 
+/**
+ * Verifying costs grow with the modulus and with the public exponent, and a caller may supply the key:
+ * Jitsi's keys are 2048 or 4096 bits with e = 65537, and OpenSSL itself caps e at 64 bits for moduli
+ * over 3072 bits (RSA_MAX_PUBEXP_BITS).
+ */
+export const MAX_RSA_BITS = 4096
+const MAX_EXPONENT = 2n ** 64n
+
 /** A usable RSA public key, or the sentence that says why not. */
 function rsaPublicKey (source: KeySource<string | KeyObject>): KeyObject | string {
   if (typeof source.key === 'string' && /PRIVATE KEY-----/.test(source.key)) {
@@ -44,10 +52,17 @@ function rsaPublicKey (source: KeySource<string | KeyObject>): KeyObject | strin
   if (key.asymmetricKeyType !== 'rsa') {
     return `${source.from} is a ${key.asymmetricKeyType} key, but Prosody only verifies RSA signatures (RS256/384/512).`
   }
+  const { modulusLength, publicExponent } = key.asymmetricKeyDetails as { modulusLength: number, publicExponent: bigint }
+  if (modulusLength > MAX_RSA_BITS || publicExponent >= MAX_EXPONENT) {
+    return `${source.from} is a ${modulusLength}-bit RSA key with a ${publicExponent.toString(2).length}-bit exponent; the doctor checks keys of at most ${MAX_RSA_BITS} bits with an exponent under 2^64 (Jitsi's are 2048 or 4096 bits, e = 65537).`
+  }
   return key
 }
 
-function rsaCheck (jwt: DecodedJwt, alg: string, keys: DoctorKeys): CheckResult {
+type FoundKey = { key: KeyObject, from: string }
+
+/** The key an RS* signature is checked with, or the failed check that says why there is none. */
+function rsaKey (jwt: DecodedJwt, alg: string, keys: DoctorKeys): FoundKey | CheckResult {
   const kid = jwt.header.kid
   const source = keys.publicKey ?? (typeof kid === 'string' ? keys.publicKeyFor?.(kid) : undefined)
   if (!source) {
@@ -57,15 +72,36 @@ function rsaCheck (jwt: DecodedJwt, alg: string, keys: DoctorKeys): CheckResult 
   }
   const key = rsaPublicKey(source)
   if (typeof key === 'string') return reject(NAME, STEP.signature, INVALID, `Cannot check the ${alg} signature: ${key}`)
-  if (verify(hashOf(alg), Buffer.from(jwt.signingInput), key, jwt.signature)) {
-    return pass(NAME, `The ${alg} signature verifies with ${source.from}.`)
-  }
-  return reject(NAME, STEP.signature, INVALID, `The ${alg} signature does not verify with ${source.from}, so Prosody answers "${INVALID}": the token was signed with another private key. Publish the public key that matches the signing key, under a new kid (Prosody caches keys by kid).`)
+  return { key, from: source.from }
 }
 
-export function signatureCheck (jwt: DecodedJwt, keys: DoctorKeys): CheckResult {
+function rsaCheck (jwt: DecodedJwt, alg: string, keys: DoctorKeys, verified: boolean | undefined): CheckResult {
+  const found = rsaKey(jwt, alg, keys)
+  if (!('key' in found)) return found
+  if (verified ?? verify(hashOf(alg), Buffer.from(jwt.signingInput), found.key, jwt.signature)) {
+    return pass(NAME, `The ${alg} signature verifies with ${found.from}.`)
+  }
+  return reject(NAME, STEP.signature, INVALID, `The ${alg} signature does not verify with ${found.from}, so Prosody answers "${INVALID}": the token was signed with another private key. Publish the public key that matches the signing key, under a new kid (Prosody caches keys by kid).`)
+}
+
+/**
+ * The RS* verification in libuv's thread pool, so a request never holds the event loop for it;
+ * undefined when there is no RSA signature to verify (signatureCheck then says why).
+ */
+export async function verifyRsaSignature (jwt: DecodedJwt, keys: DoctorKeys): Promise<boolean | undefined> {
+  const alg = jwt.header.alg
+  if (typeof alg !== 'string' || !isRsaAlgorithm(alg)) return undefined
+  const found = rsaKey(jwt, alg, keys)
+  if (!('key' in found)) return undefined
+  return new Promise(resolve => {
+    verify(hashOf(alg), Buffer.from(jwt.signingInput), found.key, jwt.signature, (_error, valid) => resolve(valid === true))
+  })
+}
+
+/** `rsaVerified`: the outcome of verifyRsaSignature, when it ran; otherwise RS* is verified here, synchronously. */
+export function signatureCheck (jwt: DecodedJwt, keys: DoctorKeys, rsaVerified?: boolean): CheckResult {
   const alg = jwt.header.alg
   if (typeof alg === 'string' && isHmacAlgorithm(alg)) return hmacCheck(jwt, alg, keys.secret)
-  if (typeof alg === 'string' && isRsaAlgorithm(alg)) return rsaCheck(jwt, alg, keys)
+  if (typeof alg === 'string' && isRsaAlgorithm(alg)) return rsaCheck(jwt, alg, keys, rsaVerified)
   return reject(NAME, STEP.signature, INVALID, `Not checked: alg ${show(alg)} is not an algorithm Prosody can verify (HS256/384/512, RS256/384/512), so no signature can satisfy it.`)
 }

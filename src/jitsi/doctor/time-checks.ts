@@ -15,7 +15,14 @@ export function duration (seconds: number): string {
   return `${Math.round(s / 86_400)} days`
 }
 
+/**
+ * JavaScript dates reach ±8.64e15 ms (ECMA-262 §21.4.1.1); beyond that toISOString throws. Values
+ * that far ahead are reported as milliseconds before any date is shown, so only the past needs this.
+ */
+const FIRST_DATE_SECONDS = -8.64e12
+
 function date (seconds: number): string {
+  if (seconds < FIRST_DATE_SECONDS) return 'before the year -271821'
   return new Date(seconds * 1000).toISOString()
 }
 

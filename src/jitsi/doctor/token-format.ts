@@ -22,15 +22,40 @@ export function fromBase64Url (text: string): Buffer | undefined {
   return /^[A-Za-z0-9_-]*$/.test(stripped) ? Buffer.from(stripped, 'base64url') : undefined
 }
 
-/** JSON in a base64url segment; undefined when either step fails. */
+/**
+ * lua-cjson refuses JSON nested deeper than this (decode_max_depth, default 1000), so Prosody cannot
+ * read such a segment; refusing it here also keeps every later check (JSON.stringify) off deep recursion.
+ */
+export const CJSON_MAX_DEPTH = 1000
+
+/**
+ * What lua-cjson refuses although JSON.parse reads it: nesting beyond its depth limit, and a `\u`
+ * escape of a lone surrogate ("invalid unicode escape code"), which no later check could encode either.
+ * Iterative, so any depth is safe to ask about.
+ */
+export function cjsonRefuses (value: unknown, maxDepth = CJSON_MAX_DEPTH): boolean {
+  const pending: Array<[unknown, number]> = [[value, 0]]
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!
+    if (typeof item === 'string' && !item.isWellFormed()) return true
+    if (typeof item !== 'object' || item === null) continue
+    if (depth === maxDepth) return true
+    for (const [key, child] of Object.entries(item)) pending.push([key, depth + 1], [child, depth + 1])
+  }
+  return false
+}
+
+/** JSON in a base64url segment; undefined when either step fails, or when Prosody's decoder would. */
 export function decodeJsonSegment (segment: string): { value: unknown } | undefined {
   const bytes = fromBase64Url(segment)
   if (bytes === undefined) return undefined
+  let value: unknown
   try {
-    return { value: JSON.parse(bytes.toString('utf8')) }
+    value = JSON.parse(bytes.toString('utf8'))
   } catch {
     return undefined
   }
+  return cjsonRefuses(value) ? undefined : { value }
 }
 
 /** Lua indexes arrays and strings without error (every key is nil); other non-objects are not a JWT. */
