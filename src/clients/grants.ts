@@ -31,7 +31,7 @@ export interface Grants {
 
 export const FULL_GRANTS: Grants = { rooms: ['*'], wildcardRoom: true, tenants: ['*'], moderator: true, features: ['*'] }
 
-/** Affiliations token_affiliation turns into owner (jitsi-tokens.md §1.5). */
+/** Affiliations token_affiliation turns into owner (docs/jitsi.md §1.5). */
 export const OWNER_AFFILIATIONS = ['owner', 'moderator', 'teacher']
 
 /** A pattern's literal pieces between its `*`s, each normalised as the claim is. */
@@ -84,7 +84,7 @@ export function roomGrantProblem (room: string, grants: Grants): FieldProblem | 
   if (claim === WILDCARD_ROOM) {
     return grants.wildcardRoom ? undefined : { path: 'room', message: 'a wildcard room ("*") is not granted to this client' }
   }
-  // "abc" + U+0327 is the room "abç", so "abc*" must not match it (jitsi-tokens.md §3.4).
+  // "abc" + U+0327 is the room "abç", so "abc*" must not match it (docs/jitsi.md §3.4).
   const name = decodeURIComponent(claim)
   if (grants.rooms.some(pattern => globMatches(pattern, name))) return undefined
   return { path: 'room', message: `is not among the rooms granted to this client (${grants.rooms.join(', ') || 'none'})` }

@@ -1,4 +1,4 @@
-/** Signature algorithms Prosody verifies (jitsi-tokens.md §0 rule 2, §1.2). */
+/** Signature algorithms Prosody verifies (docs/jitsi.md §0 rule 2, §1.2). */
 
 export const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const
 export const RSA_ALGORITHMS = ['RS256', 'RS384', 'RS512'] as const

@@ -1,6 +1,6 @@
 /**
  * The claim set Prosody and the web client accept, built from a token request.
- * Each rule cites the checklist in jitsi-tokens.md §0.
+ * Each rule cites the checklist in docs/jitsi.md §0.
  */
 import { featureClaims, type FeatureClaims, type FeatureFlags } from './features.js'
 import { roomClaim } from './room-name.js'

@@ -1,5 +1,5 @@
 /**
- * Feature flags under `context.features` (jitsi-tokens.md §1.5, §3.3).
+ * Feature flags under `context.features` (docs/jitsi.md §1.5, §3.3).
  * Sending `features` at all denies every feature that is not listed, even to moderators.
  */
 

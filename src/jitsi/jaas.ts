@@ -1,5 +1,5 @@
 /**
- * 8x8 JaaS (Jitsi as a Service) rules, jitsi-tokens.md §4, and the web client's JaaS checks, §3.5:
+ * 8x8 JaaS (Jitsi as a Service) rules, docs/jitsi.md §4, and the web client's JaaS checks, §3.5:
  * RS256 with kid `<AppID>/<key id>`, iss "chat", aud "jitsi", sub = AppID, `context.features`
  * always present, moderator and features as the strings "true"/"false", meetings at 8x8.vc/<AppID>/<room>.
  */

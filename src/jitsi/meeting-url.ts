@@ -1,6 +1,6 @@
 /**
  * The link a person opens: PUBLIC_URL[/tenant]/<room>?jwt=<token>#config.x=<JSON>&userInfo.y=<JSON>
- * (jitsi-tokens.md §0 rule 13, §3.1, §3.6).
+ * (docs/jitsi.md §0 rule 13, §3.1, §3.6).
  */
 import { roomClaim, tenantClaim, WILDCARD_ROOM } from './room-name.js'
 

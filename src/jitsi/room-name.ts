@@ -1,6 +1,6 @@
 /**
  * Room names as the Jitsi web client turns them into the MUC room node that Prosody compares with
- * the `room` claim (jitsi-tokens.md §0 rule 12, §3.4). Every check runs on what Jitsi ends up with,
+ * the `room` claim (docs/jitsi.md §0 rule 12, §3.4). Every check runs on what Jitsi ends up with,
  * not on the spelling we were sent: `＊` is `*` once normalised, and `*` names every room.
  */
 

@@ -1,4 +1,4 @@
-/** Public keys as JWK (RFC 7517), the form Prosody's `cache_keys_url` and other consumers read (jitsi-tokens.md §1.2). */
+/** Public keys as JWK (RFC 7517), the form Prosody's `cache_keys_url` and other consumers read (docs/jitsi.md §1.2). */
 import type { KeyObject } from 'node:crypto'
 
 export interface PublicJwk {

@@ -1,7 +1,7 @@
 /**
  * The keys in use, swapped whole on reload (SIGHUP) so requests never see half a rotation.
  * A reload that would leave nothing to sign with, or give an old kid a new key, is refused and
- * the current keys stay: Prosody caches a kid's key for ever (jitsi-tokens.md §1.2).
+ * the current keys stay: Prosody caches a kid's key for ever (docs/jitsi.md §1.2).
  */
 import type { KeySet } from './key-set.js'
 

@@ -18,7 +18,7 @@ export interface PublishedKey {
   kid: string
   /** sha256 hex of the kid: the file name Prosody fetches. */
   pathId: string
-  /** SPKI PEM (`-----BEGIN PUBLIC KEY-----`), what luaossl's pkey.new reads (jitsi-tokens.md §1.2). */
+  /** SPKI PEM (`-----BEGIN PUBLIC KEY-----`), what luaossl's pkey.new reads (docs/jitsi.md §1.2). */
   publicPem: string
   jwk: PublicJwk
 }
@@ -50,7 +50,7 @@ export interface LoadedKey {
 const HASHES: Record<RsaAlgorithm, string> = { RS256: 'sha256', RS384: 'sha384', RS512: 'sha512' }
 
 export function signingKey (kid: string, privateKey: KeyObject, algorithm: RsaAlgorithm): SigningKey {
-  // typ "JWT" is required by Prosody (jitsi-tokens.md §0 rule 1), kid by the key server (rule 3).
+  // typ "JWT" is required by Prosody (docs/jitsi.md §0 rule 1), kid by the key server (rule 3).
   const header = JSON.stringify({ alg: algorithm, typ: 'JWT', kid })
   return { kid, algorithm, hash: HASHES[algorithm], privateKey, headerSegment: Buffer.from(header).toString('base64url') }
 }

@@ -19,7 +19,7 @@ export type KeySource =
 
 export interface KeyOptions {
   algorithm: RsaAlgorithm
-  /** JaaS: kids from file names get the `<AppID>/` prefix the web client checks (jitsi-tokens.md §3.5). */
+  /** JaaS: kids from file names get the `<AppID>/` prefix the web client checks (docs/jitsi.md §3.5). */
   jaasAppId?: string
 }
 

@@ -1,6 +1,6 @@
 /**
  * Key ids. Prosody fetches a kid's public key from `<asap_key_server>/<sha256 hex of kid>.pem`
- * (jitsi-tokens.md §0 rule 3, §1.2) and caches it by kid forever, so a kid never changes its key.
+ * (docs/jitsi.md §0 rule 3, §1.2) and caches it by kid forever, so a kid never changes its key.
  */
 import { createHash, randomBytes } from 'node:crypto'
 

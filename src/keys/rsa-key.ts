@@ -1,6 +1,6 @@
 /**
  * Reading a PEM key and checking that Prosody can verify what it signs: an RSA key (not RSA-PSS,
- * EC or Ed25519, which Prosody's luajwtjitsi cannot verify, jitsi-tokens.md §1.2) of at least 2048 bits.
+ * EC or Ed25519, which Prosody's luajwtjitsi cannot verify, docs/jitsi.md §1.2) of at least 2048 bits.
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
 

@@ -27,7 +27,7 @@ function jaasAppIdFor (env: SigningEnv): string | undefined {
     return undefined
   }
   if (env.JAAS_APP_ID === undefined) throw new ConfigError('JAAS_APP_ID', 'is required with JWT_PROFILE=jaas (the vpaas-magic-cookie-… AppID from the JaaS console)')
-  // JaaS verifies RS256 only (jitsi-tokens.md §4).
+  // JaaS verifies RS256 only (docs/jitsi.md §4).
   if (env.JWT_SIGN_TYPE !== undefined && env.JWT_SIGN_TYPE !== 'RS256') {
     throw new ConfigError('JWT_SIGN_TYPE', `is ${env.JWT_SIGN_TYPE}, but JaaS (JWT_PROFILE=jaas) accepts only RS256`)
   }

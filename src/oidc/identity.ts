@@ -1,6 +1,6 @@
 /**
  * Who the person is, taken from their verified identity-provider token, never from the request body.
- * Pure: claims in, the context.user fields Jitsi reads and shows (jitsi-tokens.md §1.5, §3.2) out.
+ * Pure: claims in, the context.user fields Jitsi reads and shows (docs/jitsi.md §1.5, §3.2) out.
  */
 import type { ModeratorRule } from './oidc-config.js'
 

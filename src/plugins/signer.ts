@@ -1,6 +1,6 @@
 /**
  * Signs claim sets; the header is {alg, typ: "JWT"} (+ kid for RS*) as Prosody requires
- * (jitsi-tokens.md §0 rules 1–3).
+ * (docs/jitsi.md §0 rules 1–3).
  * - HS* goes through @fastify/jwt with its signer built once at registration (passing options per
  *   call would build a new fast-jwt signer every time).
  * - RS* signs with the active key of a key ring on Node's thread pool (keys/sign-pool.ts), so the

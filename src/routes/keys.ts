@@ -1,7 +1,7 @@
 /**
  * Public keys for verifiers:
  * - GET /asap/<sha256 hex of kid>.pem: what Prosody's `asap_key_server` fetches, an SPKI PEM
- *   (jitsi-tokens.md §0 rule 5, §1.2). Set asap_key_server to http://<this service>/asap, no trailing slash.
+ *   (docs/jitsi.md §0 rule 5, §1.2). Set asap_key_server to http://<this service>/asap, no trailing slash.
  * - GET /.well-known/jwks.json: every published key as JWK, for `cache_keys_url` and other consumers.
  * Both read the current key snapshot, so a reload shows at once.
  */

@@ -5,7 +5,7 @@
 import { roomNameProblem, WILDCARD_ROOM } from '../jitsi/room-name.js'
 import { roomPatternProblem } from '../jitsi/room-pattern.js'
 
-/** A room name the web client keeps intact in a URL (jitsi-tokens.md §3.4), or the wildcard. */
+/** A room name the web client keeps intact in a URL (docs/jitsi.md §3.4), or the wildcard. */
 function jitsiRoomProblem (value: string): string | undefined {
   return value === WILDCARD_ROOM ? undefined : roomNameProblem(value)
 }

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { algorithmProblem, HMAC_ALGORITHMS, isHmacAlgorithm, isRsaAlgorithm, RSA_ALGORITHMS } from '../../src/jitsi/algorithms.js'
 
-// luajwtjitsi.lib.lua L38–54: the only algorithms Prosody verifies (jitsi-tokens.md §0 rule 2).
+// luajwtjitsi.lib.lua L38–54: the only algorithms Prosody verifies (docs/jitsi.md §0 rule 2).
 const PROSODY = ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512']
 
 t.test('exactly the algorithms Prosody verifies are accepted', async t => {

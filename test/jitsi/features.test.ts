@@ -1,7 +1,7 @@
 import t from 'tap'
 import { featureClaims, isEnabled, KNOWN_FEATURES, MEET_FEATURES, PROSODY_ONLY_FEATURES } from '../../src/jitsi/features.js'
 
-// jitsi-tokens.md §3.3 (MEET_FEATURES in base/jwt/constants.ts) and §1.5 (Prosody-only names).
+// docs/jitsi.md §3.3 (MEET_FEATURES in base/jwt/constants.ts) and §1.5 (Prosody-only names).
 const WEB_CLIENT_FEATURES = [
   'branding', 'calendar', 'create-polls', 'file-upload', 'flip', 'inbound-call', 'livestreaming', 'live-translation',
   'lobby', 'moderation', 'outbound-call', 'recording', 'room', 'screen-sharing', 'send-groupchat', 'send-private-message', 'list-visitors',

@@ -1,6 +1,6 @@
 /**
  * JaaS profile: the pure rules, and tokens from POST /tokens that pass the web client's JaaS checks
- * (jitsi-tokens.md §3.5) and carry the claims 8x8 documents (§4).
+ * (docs/jitsi.md §3.5) and carry the claims 8x8 documents (§4).
  */
 import t from 'tap'
 import { createLocalJWKSet, jwtVerify } from 'jose'

@@ -9,7 +9,7 @@ const PUBLIC_URL = 'https://meet.example.org'
 /** The room node the Jitsi web client joins when it opens the meeting URL we hand out. */
 const clientRoom = (room: string, tenant?: string) => roomFromMeetingUrl(meetingUrl(PUBLIC_URL, room, 'header.payload.signature', tenant)!)
 
-// The web client's list, copied from uri.ts _ROOM_EXCLUDE_PATTERN (jitsi-tokens.md §0 rule 12), not from src/.
+// The web client's list, copied from uri.ts _ROOM_EXCLUDE_PATTERN (docs/jitsi.md §0 rule 12), not from src/.
 const WEB_CLIENT_STRIPS = [':', '?', '#', '[', ']', '@', '!', '$', '&', '\'', '(', ')', '*', '+', ',', ';', '=', '>', '<', '/', '"']
 
 t.test('backendSafeRoomName: the room node the web client builds', async t => {

@@ -1,6 +1,6 @@
 /**
  * Test-only referee: the Jitsi web client's `validateJwt` (jitsi/jitsi-meet
- * react/features/base/jwt/functions.ts; jitsi-tokens.md §3.5), re-stated independently of src/.
+ * react/features/base/jwt/functions.ts; docs/jitsi.md §3.5), re-stated independently of src/.
  * Returns the client's error keys; an empty list means the client finds nothing wrong.
  */
 const MEET_FEATURES = [

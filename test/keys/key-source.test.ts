@@ -48,7 +48,7 @@ t.test('a directory with only public keys publishes them and says nothing can si
 })
 
 t.test('kids', async t => {
-  t.equal(kidPathId('myapp/2026-01'), 'c1a3c5d1fcf17a4fb50018009c6ead1109f5973da1ef511f9a83fa10afd11d0b', 'the example in jitsi-tokens.md §1.2')
+  t.equal(kidPathId('myapp/2026-01'), 'c1a3c5d1fcf17a4fb50018009c6ead1109f5973da1ef511f9a83fa10afd11d0b', 'the example in docs/jitsi.md §1.2')
   t.equal(kidProblem('myapp/2026-01'), undefined)
   t.match(kidProblem(''), /is empty/)
   t.match(kidProblem('a\nb'), /printable ASCII/)

@@ -30,7 +30,7 @@ t.test('an RS256 token verifies against the PEM served at the kid\'s path', asyn
   const { header } = decodeJwt(token)
   t.same(header, { alg: 'RS256', typ: 'JWT', kid: KID }, 'typ JWT and kid, as Prosody requires')
 
-  // The path Prosody builds: sha256 hex of the kid (jitsi-tokens.md §1.2 gives this example).
+  // The path Prosody builds: sha256 hex of the kid (docs/jitsi.md §1.2 gives this example).
   t.equal(sha256hex(KID), 'c1a3c5d1fcf17a4fb50018009c6ead1109f5973da1ef511f9a83fa10afd11d0b')
   const pem = await app.inject({ url: `/asap/${sha256hex(KID)}.pem` })
   t.equal(pem.statusCode, 200)

@@ -1,7 +1,7 @@
 /**
  * `keys generate`: a new RSA key pair under a new kid, written as a private key file (0600, never
  * overwriting one), and the settings this service and Prosody/docker-jitsi-meet (or JaaS) need.
- * Every key gets a new kid because Prosody caches keys by kid for ever (jitsi-tokens.md §1.2).
+ * Every key gets a new kid because Prosody caches keys by kid for ever (docs/jitsi.md §1.2).
  */
 import { generateKeyPairSync } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs'

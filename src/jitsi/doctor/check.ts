@@ -1,7 +1,7 @@
 /**
  * What the token doctor reports. A check either passes, fails as a hint (Prosody still accepts the
  * token, but something will go wrong later or in the web client), or is a rejection: Prosody refuses
- * the token and says `message` in its log and in the SASL <not-allowed/> text (jitsi-tokens.md §0).
+ * the token and says `message` in its log and in the SASL <not-allowed/> text (docs/jitsi.md §0).
  */
 
 /** One line of the report, as the API returns it. */
@@ -77,7 +77,7 @@ export function show (value: unknown, max = 80): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text
 }
 
-/** Lua's string.lower in the C locale: only ASCII letters (jitsi-tokens.md §0 rule 12, jitsi-meet#16206). */
+/** Lua's string.lower in the C locale: only ASCII letters (docs/jitsi.md §0 rule 12, jitsi-meet#16206). */
 export function luaLower (text: string): string {
   return text.replace(/[A-Z]+/g, letters => letters.toLowerCase())
 }

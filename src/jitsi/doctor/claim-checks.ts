@@ -1,6 +1,6 @@
 /**
  * iss and aud: present, and equal (Lua `==`, type-strict) to an accepted value or `*`
- * (luajwtjitsi verify_claim L112–123, L240–258; jitsi-tokens.md §0 rules 9–10).
+ * (luajwtjitsi verify_claim L112–123, L240–258; docs/jitsi.md §0 rules 9–10).
  */
 import { STEP, hint, pass, reject, show, type CheckResult } from './check.js'
 import type { ProsodyDeployment } from './deployment.js'

@@ -1,5 +1,5 @@
 /**
- * What the web client's validateJwt reports after a failed connection (jitsi-tokens.md §3.5) and
+ * What the web client's validateJwt reports after a failed connection (docs/jitsi.md §3.5) and
  * where the moderator flag must sit (§1.7, §6). Prosody accepts a token that fails these, so they
  * are hints: they never make a token invalid.
  */

@@ -1,6 +1,6 @@
 /**
  * The Prosody the doctor emulates and the keys it verifies signatures with. Left out, a setting
- * takes Prosody's own default with this service's values (jitsi-tokens.md §1.2–§1.4, §5.2).
+ * takes Prosody's own default with this service's values (docs/jitsi.md §1.2–§1.4, §5.2).
  */
 import type { KeyObject } from 'node:crypto'
 import { isRsaAlgorithm, type SigningAlgorithm } from '../algorithms.js'

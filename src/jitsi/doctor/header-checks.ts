@@ -1,4 +1,4 @@
-/** The JWT header as Prosody reads it: kid (key-server hosts), typ, alg (jitsi-tokens.md §0 rules 1–3). */
+/** The JWT header as Prosody reads it: kid (key-server hosts), typ, alg (docs/jitsi.md §0 rules 1–3). */
 import { createHash } from 'node:crypto'
 import { algorithmProblem } from '../algorithms.js'
 import { STEP, pass, reject, show, type CheckResult } from './check.js'

@@ -1,5 +1,5 @@
 /**
- * A meeting link read the way the Jitsi web client reads it (jitsi-tokens.md §3.1, §3.4): the last
+ * A meeting link read the way the Jitsi web client reads it (docs/jitsi.md §3.1, §3.4): the last
  * path segment is the room, the ones before it the tenant, the token comes from `#jwt="…"` (a JSON
  * string) or else `?jwt=…`. So the doctor can take the link a person was sent.
  */

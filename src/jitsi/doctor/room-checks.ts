@@ -1,7 +1,7 @@
 /**
  * The join: room claim against the MUC room node the web client joins, sub against the XMPP domain or
  * tenant, context.tenant against the URL tenant (token/util.lib.lua L327–339 and verify_room
- * L394–523; jitsi-tokens.md §0 rules 11–12, §1.4).
+ * L394–523; docs/jitsi.md §0 rules 11–12, §1.4).
  */
 import { backendSafeRoomName } from '../room-name.js'
 import { countQuantifiers, MAX_PATTERN_LENGTH, MAX_PATTERN_QUANTIFIERS } from '../room-pattern.js'

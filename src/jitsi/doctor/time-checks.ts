@@ -1,6 +1,6 @@
 /**
  * exp and nbf: JSON numbers of seconds, compared with os.time() without leeway (luajwtjitsi
- * L219–238; jitsi-tokens.md §0 rules 6–7, §7 on the wiki's "milliseconds").
+ * L219–238; docs/jitsi.md §0 rules 6–7, §7 on the wiki's "milliseconds").
  */
 import { STEP, hint, pass, reject, show, type CheckResult } from './check.js'
 

@@ -71,7 +71,7 @@ function pastingHint (token: string): string {
   if (/[?&#]jwt=/.test(token)) return ' This looks like a meeting URL: pass the token after jwt= instead (the CLI accepts the URL itself).'
   if (/\s/.test(token)) return ' It contains spaces or line breaks: copy the token again as one line.'
   if (/^["'].*["']$/s.test(token)) return ' Remove the quotes around it.'
-  return ' Copy the whole token again; a link that was cut off at an & or # loses part of it (jitsi-tokens.md §6 "token required").'
+  return ' Copy the whole token again; a link that was cut off at an & or # loses part of it (docs/jitsi.md §6 "token required").'
 }
 
 export function parseToken (token: string): Parsed {

@@ -1,5 +1,5 @@
 /**
- * The web client's validateJwt hints (jitsi-tokens.md §3.5) and the moderator flag's place: failing,
+ * The web client's validateJwt hints (docs/jitsi.md §3.5) and the moderator flag's place: failing,
  * but never blocking, and the referee agrees Prosody accepts these tokens.
  */
 import t from 'tap'

@@ -1,5 +1,5 @@
 /**
- * One case per failure in jitsi-tokens.md §6 that a token can show: the doctor names the failing
+ * One case per failure in docs/jitsi.md §6 that a token can show: the doctor names the failing
  * check with an actionable detail, and its verdict and reason agree with the independent Prosody
  * referee (test/support/prosody-verifier.ts).
  */
