@@ -7,10 +7,9 @@ import { FormatRegistry } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
-import { grantedFeatures, grantProblems } from '../clients/grants.js'
+import { applyCallerGrant } from '../clients/caller-grant.js'
 import type { IssuedToken } from '../plugins/token-issuer.js'
 import type { Caller } from '../plugins/client-auth.js'
-import { withIdentity } from '../oidc/identity-merge.js'
 import type { MeetingOverrides } from '../jitsi/meeting-url.js'
 import { WILDCARD_ROOM } from '../jitsi/room-name.js'
 import { FORMATS, formatProblem } from '../schemas/formats.js'
@@ -39,7 +38,6 @@ type LoginRoom = Pick<JitsiLoginState, 'room' | 'tenant' | 'hash'>
 
 export function loginTokenIssuer (fastify: FastifyInstance, config: Config) {
   const schema = tokenRequestSchema(config.jwt.maxTtl)
-  const { ttl: defaultTtl } = config.jwt
 
   function schemaProblems (body: TokenRequest): FieldProblem[] {
     const problems = [...Value.Errors(schema, body)].map(error => ({
@@ -71,13 +69,9 @@ export function loginTokenIssuer (fastify: FastifyInstance, config: Config) {
     async issue (caller: Caller, state: LoginRoom): Promise<IssuedToken | LoginRefusal> {
       // Every state here passed precheck: /login checks it before the IdP round trip and before a refresh.
       const request: TokenRequest = state.tenant === undefined ? { room: state.room } : { room: state.room, tenant: state.tenant }
-      const body = withIdentity(request, caller.identity)
-      const grants = caller.grants
-      const ttl = Math.min(defaultTtl, grants.maxTtl ?? defaultTtl)
-      const outside = grantProblems({ ...body, ttl }, grants)
-      if (outside.length > 0) return new LoginRefusal('outside_grant', outside)
-      const context = { ...body.context, features: grantedFeatures(body.context?.features, grants, config.jwt.profile) }
-      return fastify.tokenIssuer.issue({ ...body, ttl, context }, meetingOverrides(state.hash))
+      const { granted, outside } = applyCallerGrant(request, caller, config.jwt)
+      if (outside) return new LoginRefusal('outside_grant', outside)
+      return fastify.tokenIssuer.issue(granted, meetingOverrides(state.hash))
     }
   }
 }

@@ -4,9 +4,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../config.js'
-import { grantedFeatures, grantProblems } from '../clients/grants.js'
-import { tokenRole } from '../jitsi/feature-defaults.js'
-import { withIdentity } from '../oidc/identity-merge.js'
+import { applyCallerGrant } from '../clients/caller-grant.js'
 import { outsideGrant } from '../problems.js'
 import { ProblemSchema } from '../schemas/problem.js'
 import { tokenRequestSchema } from '../schemas/token-request.js'
@@ -42,18 +40,10 @@ const tokens: FastifyPluginAsyncTypebox<{ config: Config }> = async (fastify, op
       }
     }
   }, async (request, reply) => {
-    // Frontend (OIDC) callers: the person comes from their identity-provider token, not the body.
-    const body = withIdentity(request.body, request.caller!.identity)
-    const grants = request.caller!.grants
-    // Without an explicit ttl, the default never exceeds what the client is granted.
-    const ttl = body.ttl ?? Math.min(jwt.ttl, grants.maxTtl ?? jwt.ttl)
-    const outside = grantProblems({ ...body, ttl }, grants)
-    if (outside.length > 0) throw outsideGrant(outside)
-
-    const role = tokenRole(body.context?.user)
-    const context = { ...body.context, features: grantedFeatures(body.context?.features, grants, jwt.profile, role) }
-    const issued = await fastify.tokenIssuer.issue({ ...body, ttl, context }, body.meeting)
-    request.issued = { claims: issued.claims, algorithm: fastify.signer.algorithm, kid: fastify.signer.kid, tenant: body.tenant }
+    const { granted, outside } = applyCallerGrant(request.body, request.caller!, jwt)
+    if (outside) throw outsideGrant(outside)
+    const issued = await fastify.tokenIssuer.issue(granted, granted.meeting)
+    request.issued = { claims: issued.claims, algorithm: fastify.signer.algorithm, kid: fastify.signer.kid, tenant: granted.tenant }
     return reply.code(201).send({ token: issued.token, url: issued.url, room: issued.room, expiresAt: issued.expiresAt, notes: issued.notes })
   })
 }
