@@ -99,6 +99,7 @@ export default fp(async function errorHandler (fastify) {
     return sendProblem(request, reply, classified)
   })
   fastify.setNotFoundHandler(function (request, reply) {
-    return sendProblem(request, reply, { status: 404, reason: 'not_found', detail: `No route for ${request.method} ${request.url.split('?')[0]}` })
+    // The path is not echoed: a mistyped link may carry a token in it, and the caller knows what it asked for.
+    return sendProblem(request, reply, { status: 404, reason: 'not_found', detail: `No route for ${request.method} at this path.` })
   })
 }, { name: 'error-handler' })

@@ -36,3 +36,11 @@ t.test('a parser SyntaxError without a status is a 400', async t => {
   t.equal(res.statusCode, 400)
   t.equal(res.json().title, 'Bad Request')
 })
+
+t.test('an unknown path is a 404 problem that does not echo the path, which may carry a token', async t => {
+  const res = await (await app(t)).inject('/meeting/eyJhbGciOiJIUzI1NiJ9.payload.signature?jwt=also-secret')
+  t.equal(res.statusCode, 404)
+  t.match(res.headers['content-type'], /^application\/problem\+json/)
+  t.equal(res.json().detail, 'No route for GET at this path.')
+  t.notMatch(res.body, /eyJ|secret/)
+})
