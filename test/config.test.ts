@@ -1,7 +1,8 @@
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ConfigError, loadConfig, MIN_SECRET_LENGTH } from '../src/config.js'
+import { loadConfig, MIN_SECRET_LENGTH } from '../src/config.js'
+import { configRefusal } from './helper.js'
 
 const SECRET = 'x'.repeat(MIN_SECRET_LENGTH)
 const PRODUCTION = {
@@ -11,18 +12,6 @@ const PRODUCTION = {
   JWT_APP_SECRET: SECRET,
   PUBLIC_URL: 'https://meet.example.org',
   CLIENTS_FILE: '/etc/jitsi-token-service/clients.json'
-}
-
-/** The ConfigError loadConfig throws for `env`. */
-function refusal (t: Test, env: Record<string, string | undefined>): ConfigError {
-  try {
-    loadConfig(env)
-  } catch (error) {
-    t.type(error, ConfigError)
-    return error as ConfigError
-  }
-  t.fail(`accepted ${JSON.stringify(env)}`)
-  return new ConfigError('', '')
 }
 
 t.test('with no configuration outside production: development defaults, each listed for the banner', async t => {
@@ -67,14 +56,14 @@ t.test('a complete production configuration loads', async t => {
 
 t.test('production refuses to start without what it needs, naming the variable', async t => {
   for (const variable of ['JWT_APP_SECRET', 'JWT_APP_ID', 'PUBLIC_URL', 'CLIENTS_FILE'] as const) {
-    const error = refusal(t, { ...PRODUCTION, [variable]: undefined })
+    const error = configRefusal({ ...PRODUCTION, [variable]: undefined })
     t.equal(error.variable, variable)
     t.equal(error.message, `${variable} is required when NODE_ENV=production`)
   }
 })
 
 t.test('production refuses a short JWT_APP_SECRET', async t => {
-  const error = refusal(t, { ...PRODUCTION, JWT_APP_SECRET: 'x'.repeat(MIN_SECRET_LENGTH - 1) })
+  const error = configRefusal({ ...PRODUCTION, JWT_APP_SECRET: 'x'.repeat(MIN_SECRET_LENGTH - 1) })
   t.equal(error.variable, 'JWT_APP_SECRET')
   t.match(error.message, /^JWT_APP_SECRET is 31 characters; use at least 32/)
   t.equal(loadConfig({ JWT_APP_SECRET: 'short' }).jwt.secret, 'short', 'development accepts any secret')
@@ -82,7 +71,7 @@ t.test('production refuses a short JWT_APP_SECRET', async t => {
 
 t.test('the message never contains the secret', async t => {
   const secret = 'hunter2-is-not-long-enough'
-  const error = refusal(t, { ...PRODUCTION, JWT_APP_SECRET: secret })
+  const error = configRefusal({ ...PRODUCTION, JWT_APP_SECRET: secret })
   t.notMatch(error.message, secret)
 })
 
@@ -95,7 +84,7 @@ t.test('JWT_SIGN_TYPE: only what Prosody verifies', async t => {
   ]
   for (const [alg, message] of cases) {
     for (const env of [{ NODE_ENV: 'development', JWT_SIGN_TYPE: alg }, { ...PRODUCTION, JWT_SIGN_TYPE: alg }]) {
-      const error = refusal(t, env)
+      const error = configRefusal(env)
       t.equal(error.variable, 'JWT_SIGN_TYPE', `${alg} in ${env.NODE_ENV}`)
       t.match(error.message, message)
     }
@@ -104,7 +93,7 @@ t.test('JWT_SIGN_TYPE: only what Prosody verifies', async t => {
 })
 
 t.test('JWT_TTL may not exceed JWT_MAX_TTL', async t => {
-  const error = refusal(t, { JWT_TTL: '7201', JWT_MAX_TTL: '7200' })
+  const error = configRefusal({ JWT_TTL: '7201', JWT_MAX_TTL: '7200' })
   t.equal(error.variable, 'JWT_TTL')
   t.equal(error.message, 'JWT_TTL (7201) is longer than JWT_MAX_TTL (7200)')
   t.match(loadConfig({ JWT_TTL: '7200', JWT_MAX_TTL: '7200' }).jwt, { ttl: 7200, maxTtl: 7200 })
@@ -127,7 +116,7 @@ t.test('bad numbers and values name the variable', async t => {
     [{ OIDC_MODERATOR_CLAIM: 'x'.repeat(201) }, 'OIDC_MODERATOR_CLAIM', `OIDC_MODERATOR_CLAIM must be at most 200 characters (given: "${'x'.repeat(77)}...")`]
   ]
   for (const [env, variable, message] of cases) {
-    const error = refusal(t, env)
+    const error = configRefusal(env)
     t.equal(error.variable, variable, JSON.stringify(env))
     t.equal(error.message, message)
   }
@@ -135,13 +124,13 @@ t.test('bad numbers and values name the variable', async t => {
 })
 
 t.test('several bad variables: the first is named, every one is listed', async t => {
-  const error = refusal(t, { PORT: 'x', JWT_TTL: 'y' })
+  const error = configRefusal({ PORT: 'x', JWT_TTL: 'y' })
   t.equal(error.variable, 'PORT')
   t.equal(error.message, 'PORT must be a whole number (given: "x"); JWT_TTL must be a whole number (given: "y")')
 })
 
 t.test('one run lists every problem, from the schema and from the rules after it, once per variable', async t => {
-  const error = refusal(t, {
+  const error = configRefusal({
     ...PRODUCTION,
     JWT_APP_SECRET: 'short',
     PUBLIC_URL: 'meet.example.org',
@@ -163,7 +152,7 @@ t.test('one run lists every problem, from the schema and from the rules after it
 t.test('production refuses a JWT_APP_SECRET that breaks Prosody\'s Lua configuration', async t => {
   for (const character of ['"', '\\']) {
     const secret = `${'a'.repeat(MIN_SECRET_LENGTH)}${character}b`
-    const error = refusal(t, { ...PRODUCTION, JWT_APP_SECRET: secret })
+    const error = configRefusal({ ...PRODUCTION, JWT_APP_SECRET: secret })
     t.equal(error.variable, 'JWT_APP_SECRET')
     t.match(error.message, /contains " or \\, which breaks Prosody's configuration .*given: 34 characters/)
     t.notMatch(error.message, secret)
@@ -189,7 +178,7 @@ t.test('JWT_APP_SECRET_FILE: the secret read from a file, as Docker and Kubernet
 
 t.test('JWT_APP_SECRET_FILE together with JWT_APP_SECRET is refused', async t => {
   const dir = t.testdir({ secret: SECRET })
-  const error = refusal(t, { ...PRODUCTION, JWT_APP_SECRET_FILE: join(dir, 'secret') })
+  const error = configRefusal({ ...PRODUCTION, JWT_APP_SECRET_FILE: join(dir, 'secret') })
   t.equal(error.variable, 'JWT_APP_SECRET_FILE')
   t.equal(error.message, 'JWT_APP_SECRET_FILE is set together with JWT_APP_SECRET; set only one of them')
 })
@@ -197,15 +186,15 @@ t.test('JWT_APP_SECRET_FILE together with JWT_APP_SECRET is refused', async t =>
 t.test('an unreadable JWT_APP_SECRET_FILE is refused, naming the file but not its contents', async t => {
   const dir = t.testdir({})
   const missing = join(dir, 'missing')
-  const error = refusal(t, { ...PRODUCTION, JWT_APP_SECRET: undefined, JWT_APP_SECRET_FILE: missing })
+  const error = configRefusal({ ...PRODUCTION, JWT_APP_SECRET: undefined, JWT_APP_SECRET_FILE: missing })
   t.equal(error.variable, 'JWT_APP_SECRET_FILE')
   t.equal(error.message, `JWT_APP_SECRET_FILE cannot be read (ENOENT: ${missing})`)
-  t.match(refusal(t, { JWT_APP_SECRET_FILE: dir }).message, /cannot be read \(EISDIR/, 'a directory')
+  t.match(configRefusal({ JWT_APP_SECRET_FILE: dir }).message, /cannot be read \(EISDIR/, 'a directory')
 })
 
 t.test('a secret file that is too short is judged like JWT_APP_SECRET', async t => {
   const dir = t.testdir({ short: 'tiny\n' })
-  const error = refusal(t, { ...PRODUCTION, JWT_APP_SECRET: undefined, JWT_APP_SECRET_FILE: join(dir, 'short') })
+  const error = configRefusal({ ...PRODUCTION, JWT_APP_SECRET: undefined, JWT_APP_SECRET_FILE: join(dir, 'short') })
   t.equal(error.variable, 'JWT_APP_SECRET')
   t.notMatch(error.message, 'tiny')
 })

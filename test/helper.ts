@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto'
 import { Writable } from 'node:stream'
 import Fastify, { type FastifyInstance } from 'fastify'
 import app, { LOG_REDACTIONS, serverOptions } from '../src/app.js'
-import { loadConfig, type Config } from '../src/config.js'
+import { ConfigError, loadConfig, type Config } from '../src/config.js'
 import { generateApiKey } from '../src/clients/api-keys.js'
 import type { Grants } from '../src/clients/grants.js'
 import { createHash } from 'node:crypto'
@@ -29,6 +29,17 @@ export function testConfig (env: Record<string, string | undefined> = {}): Confi
 export function withDevelopmentClient (config: Config): Config {
   if (config.production || config.clientsFile !== undefined || config.developmentApiKey !== undefined) return config
   return { ...config, developmentApiKey: generateApiKey() }
+}
+
+/** The ConfigError loadConfig throws for `env`; anything else (or no error) fails the test. */
+export function configRefusal (env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env)
+  } catch (error) {
+    if (error instanceof ConfigError) return error
+    throw error
+  }
+  throw new Error(`accepted ${JSON.stringify(env)}`)
 }
 
 export interface Built {

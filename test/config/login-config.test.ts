@@ -1,9 +1,9 @@
 /** OIDC_CLIENT_ID and LOGIN_*: the login is on only when configured, and configured safely in production. */
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { ConfigError, loadConfig } from '../../src/config.js'
-import { tempDir } from '../helper.js'
+import { loadConfig } from '../../src/config.js'
+import { configRefusal, tempDir } from '../helper.js'
 
 const SECRET = 'x'.repeat(32)
 const PRODUCTION = {
@@ -17,17 +17,6 @@ const PRODUCTION = {
   LOGIN_BASE_URL: 'https://meet.example.org/token-service/',
   LOGIN_SECRET: 'l'.repeat(32),
   METRICS_PUBLIC: 'true'
-}
-
-function refusal (t: Test, env: Record<string, string | undefined>): ConfigError {
-  try {
-    loadConfig(env)
-  } catch (error) {
-    t.type(error, ConfigError)
-    return error as ConfigError
-  }
-  t.fail(`accepted ${JSON.stringify(env)}`)
-  return new ConfigError('', '')
 }
 
 t.test('a production login: the three settings plus the IdP client', async t => {
@@ -59,11 +48,11 @@ t.test('without OIDC_CLIENT_ID there is no login, and its settings alone are a m
   for (const name of ['OIDC_CLIENT_SECRET', 'OIDC_SCOPES', 'LOGIN_BASE_URL', 'LOGIN_SECRET']) {
     const env: Record<string, string | undefined> = { ...PRODUCTION, OIDC_CLIENT_ID: undefined, OIDC_CLIENT_SECRET: undefined, LOGIN_BASE_URL: undefined, LOGIN_SECRET: undefined, OIDC_AUDIENCE: 'a' }
     env[name] = name === 'LOGIN_BASE_URL' ? 'https://x.example' : 'openid value'
-    const error = refusal(t, env)
+    const error = configRefusal(env)
     t.equal(error.variable, name)
     t.match(error.message, /OIDC_CLIENT_ID is not/)
   }
-  t.equal(refusal(t, { ...PRODUCTION, OIDC_ISSUER: undefined }).variable, 'OIDC_CLIENT_ID', 'no login without an issuer')
+  t.equal(configRefusal({ ...PRODUCTION, OIDC_ISSUER: undefined }).variable, 'OIDC_CLIENT_ID', 'no login without an issuer')
 })
 
 t.test('refused settings', async t => {
@@ -75,14 +64,14 @@ t.test('refused settings', async t => {
     [{ LOGIN_SECRET: 'short' }, 'LOGIN_SECRET', /is 5 characters; use at least 32/]
   ]
   for (const [change, variable, message] of cases) {
-    const error = refusal(t, { ...PRODUCTION, ...change })
+    const error = configRefusal({ ...PRODUCTION, ...change })
     t.equal(error.variable, variable, JSON.stringify(change))
     t.match(error.message, message)
   }
 })
 
 t.test('no login for JaaS: Jitsi never sends JaaS meetings to tokenAuthUrl', async t => {
-  const error = refusal(t, { OIDC_ISSUER: 'http://127.0.0.1:8080', OIDC_CLIENT_ID: 'jitsi', LOGIN_BASE_URL: 'http://127.0.0.1:3000', JWT_PROFILE: 'jaas', JAAS_APP_ID: 'vpaas-magic-cookie-0123456789abcdef' })
+  const error = configRefusal({ OIDC_ISSUER: 'http://127.0.0.1:8080', OIDC_CLIENT_ID: 'jitsi', LOGIN_BASE_URL: 'http://127.0.0.1:3000', JWT_PROFILE: 'jaas', JAAS_APP_ID: 'vpaas-magic-cookie-0123456789abcdef' })
   t.equal(error.variable, 'OIDC_CLIENT_ID')
   t.match(error.message, /no login redirect for JaaS/)
 })

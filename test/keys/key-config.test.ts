@@ -5,8 +5,8 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { join } from 'node:path'
 import t from 'tap'
-import { ConfigError, loadConfig } from '../../src/config.js'
-import { tempDir } from '../helper.js'
+import { loadConfig } from '../../src/config.js'
+import { configRefusal, tempDir } from '../helper.js'
 import { keyFile, keysDir, rsaKey } from './fixtures.js'
 
 const PRODUCTION = {
@@ -18,16 +18,6 @@ const PRODUCTION = {
   JWT_SIGN_TYPE: 'RS256'
 }
 const APP_ID = 'vpaas-magic-cookie-0123456789abcdef0123456789abcdef'
-
-function refusal (env: Record<string, string | undefined>): ConfigError {
-  try {
-    loadConfig(env)
-  } catch (error) {
-    if (error instanceof ConfigError) return error
-    throw error
-  }
-  throw new Error(`accepted ${JSON.stringify(env)}`)
-}
 
 const pemOf = (type: 'ec' | 'rsa-pss' | 'ed25519' | 'dsa') => {
   const options = type === 'ec' ? { namedCurve: 'P-256' } : type === 'ed25519' ? {} : { modulusLength: 2048 }
@@ -65,7 +55,7 @@ t.test('a key that does not fit the algorithm refuses to start, naming the varia
   ]
   for (const [what, env, variable, message] of cases) {
     for (const base of [PRODUCTION, { JWT_SIGN_TYPE: 'RS256', JWT_KID: 'k' }]) {
-      const error = refusal({ JWT_KID: 'k', ...base, ...env })
+      const error = configRefusal({ JWT_KID: 'k', ...base, ...env })
       t.equal(error.variable, variable, `${what} (${base === PRODUCTION ? 'production' : 'development'})`)
       t.match(error.message, new RegExp(`^${variable} ${message.source}`), what)
       t.notMatch(error.message, /MII[\w+/]{16}/, 'no key material in the message')
@@ -75,19 +65,19 @@ t.test('a key that does not fit the algorithm refuses to start, naming the varia
 
 t.test('the kid: required, printable, and the same for file and key', async t => {
   const file = keyFile(rsaKey().pem)
-  t.match(refusal({ ...PRODUCTION, JWT_PRIVATE_KEY_FILE: file }), { variable: 'JWT_KID', message: /^JWT_KID is required with JWT_PRIVATE_KEY_FILE: Prosody and JaaS find the public key by the token's kid/ })
-  t.match(refusal({ JWT_SIGN_TYPE: 'RS256', JWT_PRIVATE_KEY: rsaKey().pem }), { variable: 'JWT_KID', message: /required with JWT_PRIVATE_KEY:/ }, 'in development too: without kid Prosody rejects every token')
-  t.match(refusal({ ...PRODUCTION, JWT_PRIVATE_KEY_FILE: file, JWT_KID: 'my key' }), { variable: 'JWT_KID', message: /printable ASCII characters without spaces/ })
-  t.match(refusal({ ...PRODUCTION, JWT_PRIVATE_KEY_FILE: file, JWT_KID: '' }), { variable: 'JWT_KID' })
+  t.match(configRefusal({ ...PRODUCTION, JWT_PRIVATE_KEY_FILE: file }), { variable: 'JWT_KID', message: /^JWT_KID is required with JWT_PRIVATE_KEY_FILE: Prosody and JaaS find the public key by the token's kid/ })
+  t.match(configRefusal({ JWT_SIGN_TYPE: 'RS256', JWT_PRIVATE_KEY: rsaKey().pem }), { variable: 'JWT_KID', message: /required with JWT_PRIVATE_KEY:/ }, 'in development too: without kid Prosody rejects every token')
+  t.match(configRefusal({ ...PRODUCTION, JWT_PRIVATE_KEY_FILE: file, JWT_KID: 'my key' }), { variable: 'JWT_KID', message: /printable ASCII characters without spaces/ })
+  t.match(configRefusal({ ...PRODUCTION, JWT_PRIVATE_KEY_FILE: file, JWT_KID: '' }), { variable: 'JWT_KID' })
 })
 
 t.test('one key source at a time; production needs one', async t => {
   const dir = keysDir({ k1: rsaKey().pem })
-  t.match(refusal({ ...PRODUCTION, JWT_KEYS_DIR: dir, JWT_PRIVATE_KEY_FILE: keyFile(rsaKey().pem) }), { variable: 'JWT_PRIVATE_KEY_FILE', message: /set together with JWT_KEYS_DIR; set only one/ })
-  t.match(refusal({ ...PRODUCTION, JWT_KEYS_DIR: dir, JWT_KID: 'k1' }), { variable: 'JWT_KID', message: /each key's kid is its file name; remove JWT_KID/ })
-  t.match(refusal(PRODUCTION), { variable: 'JWT_PRIVATE_KEY_FILE', message: /^JWT_PRIVATE_KEY_FILE \(or JWT_KEYS_DIR\) is required for RS256 when NODE_ENV=production/ })
-  t.match(refusal({ ...PRODUCTION, JWT_KEYS_DIR: tempDir() }), { variable: 'JWT_KEYS_DIR', message: /^JWT_KEYS_DIR \(.*\) holds no private key: run "jitsi-token-service keys generate --dir / })
-  t.match(refusal({ ...PRODUCTION, JWT_KEYS_DIR: join(tempDir(), 'missing') }), { variable: 'JWT_KEYS_DIR', message: /cannot be read \(ENOENT/ })
+  t.match(configRefusal({ ...PRODUCTION, JWT_KEYS_DIR: dir, JWT_PRIVATE_KEY_FILE: keyFile(rsaKey().pem) }), { variable: 'JWT_PRIVATE_KEY_FILE', message: /set together with JWT_KEYS_DIR; set only one/ })
+  t.match(configRefusal({ ...PRODUCTION, JWT_KEYS_DIR: dir, JWT_KID: 'k1' }), { variable: 'JWT_KID', message: /each key's kid is its file name; remove JWT_KID/ })
+  t.match(configRefusal(PRODUCTION), { variable: 'JWT_PRIVATE_KEY_FILE', message: /^JWT_PRIVATE_KEY_FILE \(or JWT_KEYS_DIR\) is required for RS256 when NODE_ENV=production/ })
+  t.match(configRefusal({ ...PRODUCTION, JWT_KEYS_DIR: tempDir() }), { variable: 'JWT_KEYS_DIR', message: /^JWT_KEYS_DIR \(.*\) holds no private key: run "jitsi-token-service keys generate --dir / })
+  t.match(configRefusal({ ...PRODUCTION, JWT_KEYS_DIR: join(tempDir(), 'missing') }), { variable: 'JWT_KEYS_DIR', message: /cannot be read \(ENOENT/ })
   t.equal(loadConfig({ ...PRODUCTION, JWT_KEYS_DIR: dir }).jwt.keys?.initial.active?.kid, 'k1')
 })
 
@@ -116,12 +106,12 @@ t.test('JWT_PROFILE=jaas: RS256 by default, an AppID required, kids under the Ap
   const dirConfig = loadConfig({ ...jaas, JWT_PRIVATE_KEY_FILE: undefined, JWT_KEYS_DIR: keysDir({ def456: rsaKey().pem }) })
   t.equal(dirConfig.jwt.keys?.initial.active?.kid, `${APP_ID}/def456`)
 
-  t.match(refusal({ ...jaas, JWT_KID: 'vpaas-magic-cookie-ffff/abc123' }), { variable: 'JWT_KID', message: /belongs to AppID "vpaas-magic-cookie-ffff", not JAAS_APP_ID/ })
-  t.match(refusal({ ...jaas, JWT_KID: 'My Key' }), { variable: 'JWT_KID' })
-  t.match(refusal({ ...jaas, JWT_KID: 'Key_1' }), { variable: 'JWT_KID', message: /must be the key id from the JaaS console/ })
-  t.match(refusal({ ...jaas, JWT_KID: 'abc', JWT_SIGN_TYPE: 'RS512' }), { variable: 'JWT_SIGN_TYPE', message: /is RS512, but JaaS \(JWT_PROFILE=jaas\) accepts only RS256/ })
-  t.match(refusal({ ...jaas, JWT_KID: 'abc', JAAS_APP_ID: undefined }), { variable: 'JAAS_APP_ID', message: /is required with JWT_PROFILE=jaas/ })
-  t.match(refusal({ ...jaas, JWT_KID: 'abc', JAAS_APP_ID: 'my-app' }), { variable: 'JAAS_APP_ID', message: /must be a JaaS AppID, vpaas-magic-cookie-<32 hex digits> \(given: "my-app"\)/ })
-  t.match(refusal({ ...PRODUCTION, JWT_PRIVATE_KEY_FILE: file, JWT_KID: 'abc', JAAS_APP_ID: APP_ID }), { variable: 'JAAS_APP_ID', message: /is set, but JWT_PROFILE is not jaas/ })
-  t.match(refusal({ ...jaas, JWT_KID: 'abc', JWT_PROFILE: '8x8' }), { variable: 'JWT_PROFILE' })
+  t.match(configRefusal({ ...jaas, JWT_KID: 'vpaas-magic-cookie-ffff/abc123' }), { variable: 'JWT_KID', message: /belongs to AppID "vpaas-magic-cookie-ffff", not JAAS_APP_ID/ })
+  t.match(configRefusal({ ...jaas, JWT_KID: 'My Key' }), { variable: 'JWT_KID' })
+  t.match(configRefusal({ ...jaas, JWT_KID: 'Key_1' }), { variable: 'JWT_KID', message: /must be the key id from the JaaS console/ })
+  t.match(configRefusal({ ...jaas, JWT_KID: 'abc', JWT_SIGN_TYPE: 'RS512' }), { variable: 'JWT_SIGN_TYPE', message: /is RS512, but JaaS \(JWT_PROFILE=jaas\) accepts only RS256/ })
+  t.match(configRefusal({ ...jaas, JWT_KID: 'abc', JAAS_APP_ID: undefined }), { variable: 'JAAS_APP_ID', message: /is required with JWT_PROFILE=jaas/ })
+  t.match(configRefusal({ ...jaas, JWT_KID: 'abc', JAAS_APP_ID: 'my-app' }), { variable: 'JAAS_APP_ID', message: /must be a JaaS AppID, vpaas-magic-cookie-<32 hex digits> \(given: "my-app"\)/ })
+  t.match(configRefusal({ ...PRODUCTION, JWT_PRIVATE_KEY_FILE: file, JWT_KID: 'abc', JAAS_APP_ID: APP_ID }), { variable: 'JAAS_APP_ID', message: /is set, but JWT_PROFILE is not jaas/ })
+  t.match(configRefusal({ ...jaas, JWT_KID: 'abc', JWT_PROFILE: '8x8' }), { variable: 'JWT_PROFILE' })
 })
