@@ -5,7 +5,7 @@
 import type { FieldProblem } from '../schemas/problem.js'
 import { isEnabled, KNOWN_FEATURES, type FeatureFlags } from '../jitsi/features.js'
 import { jitsiRoomName, roomClaim, tenantClaim, WILDCARD_ROOM } from '../jitsi/room-name.js'
-import { featuresWithin, type Profile, type Role } from '../jitsi/feature-defaults.js'
+import { featuresWithin, OWNER_AFFILIATIONS, type Profile, type Role } from '../jitsi/feature-defaults.js'
 import { customUserClaims, isKnownUserClaim } from '../jitsi/user-claims.js'
 
 export interface Grants {
@@ -30,9 +30,6 @@ export interface Grants {
 }
 
 export const FULL_GRANTS: Grants = { rooms: ['*'], wildcardRoom: true, tenants: ['*'], moderator: true, features: ['*'] }
-
-/** Affiliations token_affiliation turns into owner (docs/jitsi.md §1.5). */
-export const OWNER_AFFILIATIONS = ['owner', 'moderator', 'teacher']
 
 /** A pattern's literal pieces between its `*`s, each normalised as the claim is. */
 const globCache = new Map<string, string[]>()

@@ -2,6 +2,7 @@
  * The claim set Prosody and the web client accept, built from a token request.
  * Each rule cites the checklist in docs/jitsi.md §0.
  */
+import { tokenRole } from './feature-defaults.js'
 import { featureClaims, type FeatureClaims, type FeatureFlags } from './features.js'
 import { roomClaim } from './room-name.js'
 import { customUserClaims } from './user-claims.js'
@@ -169,7 +170,8 @@ export function buildClaims (input: TokenInput, settings: IssuerSettings, nowMs:
     nbf: iat - settings.nbfSkew,
     exp: iat + input.ttl,
     jti,
-    ...(settings.topLevelModerator ? { moderator: input.context?.user?.moderator === true } : {}),
+    // token_moderation sets the role from this alone, so an owner affiliation must say true here too.
+    ...(settings.topLevelModerator ? { moderator: tokenRole(input.context?.user) === 'moderator' } : {}),
     context
   }
 }

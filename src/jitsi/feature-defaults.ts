@@ -110,8 +110,8 @@ export function featureReaders (name: FeatureName): string {
   return READERS[name].where
 }
 
-/** Affiliations token_affiliation turns into owner (§1.5); with moderator: true, the token's role. */
-const OWNER_AFFILIATIONS = ['owner', 'moderator', 'teacher']
+/** Affiliations token_affiliation turns into owner (docs/jitsi.md §1.5); with moderator: true, what makes a moderator. */
+export const OWNER_AFFILIATIONS = ['owner', 'moderator', 'teacher']
 
 export function tokenRole (user: { moderator?: boolean, affiliation?: string } | undefined): Role {
   return user?.moderator === true || OWNER_AFFILIATIONS.includes(user?.affiliation ?? '') ? 'moderator' : 'participant'

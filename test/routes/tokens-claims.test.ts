@@ -96,4 +96,6 @@ t.test('JWT_TOP_LEVEL_MODERATOR adds a top-level boolean moderator', async t => 
   t.equal(moderator.context.user.moderator, true, 'core Jitsi still reads it under context.user')
   const member = decodeJwt((await post(app, 'mod', { room: 'course-1' })).json().token).payload
   t.equal(member.moderator, false, 'always a boolean, so the plugin never guesses')
+  const owner = decodeJwt((await post(app, 'mod', { room: 'course-1', context: { user: { affiliation: 'owner' } } })).json().token).payload
+  t.equal(owner.moderator, true, 'an owner affiliation makes a moderator, so token_moderation must not demote them')
 })

@@ -3,7 +3,7 @@
  * where the moderator flag must sit (§1.7, §6). Prosody accepts a token that fails these, so they
  * are hints: they never make a token invalid.
  */
-import { defaultFeatures } from '../feature-defaults.js'
+import { defaultFeatures, OWNER_AFFILIATIONS } from '../feature-defaults.js'
 import { MEET_FEATURES, PROSODY_ONLY_FEATURES } from '../features.js'
 import { hint, pass, show, type CheckResult } from './check.js'
 
@@ -48,11 +48,15 @@ export function moderatorCheck (payload: Record<string, unknown>): CheckResult {
   const user = objectAt(objectAt(payload.context)?.user)
   const moderator = user?.moderator
   const topLevel = payload.moderator
+  // token_affiliation makes these owners whatever context.user.moderator says (§1.5).
+  const ownerAffiliation = typeof user?.affiliation === 'string' && OWNER_AFFILIATIONS.includes(user.affiliation)
+  const owner = moderator === true || moderator === 'true' || ownerAffiliation
   // The community token_moderation plugin reads a top-level boolean; core reads context.user (§2).
-  if (moderator !== undefined && topLevel !== undefined && topLevel !== (moderator === true || moderator === 'true')) {
-    return hint('moderator', `The top-level moderator (${show(topLevel)}) and context.user.moderator (${show(moderator)}) disagree: token_moderation reads the first as a boolean, token_affiliation the second. Make them the same.`)
+  if (topLevel !== undefined && (moderator !== undefined || ownerAffiliation) && topLevel !== owner) {
+    return hint('moderator', `The top-level moderator (${show(topLevel)}) and context.user (moderator ${show(moderator)}, affiliation ${show(user?.affiliation)}) disagree: token_moderation reads the first as a boolean, token_affiliation the second. Make them the same.`)
   }
   if (moderator === undefined) {
+    if (ownerAffiliation) return pass('moderator', `context.user.affiliation ${show(user?.affiliation)} makes the user owner where token_affiliation is loaded.`)
     if (topLevel !== undefined && topLevel !== false) {
       return hint('moderator', `moderator is at the top level (${show(payload.moderator)}), where Jitsi's token_affiliation does not look; put it in context.user.moderator.`)
     }

@@ -29,6 +29,10 @@ t.test('moderator: where and how it is written', async t => {
   t.match(moderatorCheck({ context: { user: { moderator: 'yes' } } }), { ok: false, detail: /is "yes"; token_affiliation only understands true or "true"/ })
   t.match(moderatorCheck({ context: { user: { moderator: 'true' } } }), { ok: true, detail: /jicofo's authentication and auto-owner off/ })
   t.match(moderatorCheck({}), { ok: true, detail: /joins as a member/ })
+  // token_affiliation makes an owner affiliation owner, so a top-level true agrees with it.
+  t.match(moderatorCheck({ moderator: true, context: { user: { affiliation: 'owner' } } }), { ok: true, detail: /affiliation "owner" makes the user owner/ })
+  t.match(moderatorCheck({ moderator: true, context: { user: { moderator: false, affiliation: 'teacher' } } }), { ok: true })
+  t.match(moderatorCheck({ moderator: false, context: { user: { affiliation: 'owner' } } }), { ok: false, detail: /disagree/ })
 })
 
 t.test('JaaS tokens: kid, aud, iss and features as 8x8 requires them', async t => {
