@@ -75,7 +75,16 @@ const DEVELOPMENT_PUBLIC_URL = 'https://localhost:8443' // docker-jitsi-meet's o
 const DEVELOPMENT_APP_ID = 'jitsi-token-service-dev'
 
 /** Every schema problem is recorded; the variables at fault fall back to their defaults so later checks still run. */
-function parseEnv (env: Record<string, string | undefined>, problems: ConfigProblems): Env {
+/** The schema's patterns say http(s)://host; Node's URL parser must also read them (a port of 99999 would pass). */
+const URL_VARIABLES = ['PUBLIC_URL', 'LOGIN_BASE_URL', 'OIDC_ISSUER']
+
+function parseEnv (rawEnv: Record<string, string | undefined>, problems: ConfigProblems): Env {
+  for (const name of URL_VARIABLES) {
+    const value = rawEnv[name]
+    // Values that are not http(s) at all get the schema's own message.
+    if (value !== undefined && /^https?:\/\//.test(value) && !URL.canParse(value)) problems.add(name, `is not a URL (given: ${JSON.stringify(value)})`)
+  }
+  const env = Object.fromEntries(Object.entries(rawEnv).filter(([name]) => !problems.has(name)))
   const parse = (data: Record<string, string | undefined>) => envSchema<Env>({ schema: structuredClone(EnvSchema), data, env: false })
   try {
     return parse(env)

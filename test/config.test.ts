@@ -109,6 +109,8 @@ t.test('bad numbers and values name the variable', async t => {
     [{ PORT: '70000' }, 'PORT', 'PORT must be at most 65535 (given: "70000")'],
     [{ PORT: '80a' }, 'PORT', 'PORT must be a whole number (given: "80a")'],
     [{ PUBLIC_URL: 'meet.example.org' }, 'PUBLIC_URL', 'PUBLIC_URL must be an http(s) URL without query or fragment, e.g. https://meet.example.org (given: "meet.example.org")'],
+    [{ PUBLIC_URL: 'https://meet.example.org:99999' }, 'PUBLIC_URL', 'PUBLIC_URL is not a URL (given: "https://meet.example.org:99999")'],
+    [{ LOGIN_BASE_URL: 'https://x:99999/ts' }, 'LOGIN_BASE_URL', 'LOGIN_BASE_URL is not a URL (given: "https://x:99999/ts")'],
     [{ XMPP_DOMAIN: 'meet jitsi' }, 'XMPP_DOMAIN', 'XMPP_DOMAIN must be a domain name of letters, digits, "." and "-", e.g. meet.jitsi (given: "meet jitsi")'],
     [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (given: "verbose")'],
     [{ JWT_PROFILE: 'jitsy' }, 'JWT_PROFILE', 'JWT_PROFILE must be one of jitsi, jaas (given: "jitsy")'],
