@@ -15,6 +15,7 @@ import { LoginRefusal, loginTokenIssuer } from '../login/login-token.js'
 import { messagePage, postMessagePage, type MessageOptions, type Page } from '../login/pages.js'
 import { appLink } from '../login/platform-return.js'
 import { refreshTokens } from '../login/refresh-token.js'
+import { usedRefreshes } from '../login/used-refreshes.js'
 import { newTransactionId, TRANSACTION_TTL, transactionCookie, transactionStore, type LoginTransaction } from '../login/transaction.js'
 
 const text = (value: unknown) => typeof value === 'string' && value !== '' ? value : undefined
@@ -39,6 +40,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
   const idp = idpClient(oidc.issuer, settings)
   const transactions = transactionStore(settings.secret)
   const refreshes = refreshTokens(settings.secret)
+  const used = usedRefreshes()
   const tokens = loginTokenIssuer(fastify, config)
   const callerFor = oidcCallers(oidc)
   const jitsiOrigin = new URL(config.publicUrl).origin
@@ -124,6 +126,13 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
       return true
     }
     let { identity, idpRefreshToken } = grant
+    const refused = (reason: string) => {
+      request.log.info({ event: 'login.refresh_refused', requestId: request.id, client: `oidc:${identity.id}`, reason }, 'refresh refused; asking the person to log in')
+      return false
+    }
+    // Rotation: once used, a refresh token is spent ('store_full': the store cannot vouch for it, so no).
+    const use = used.claim(grant.jti, grant.exp)
+    if (use !== 'first') return refused(use)
     let idToken: string | undefined
     if (idpRefreshToken !== undefined) {
       try {
@@ -134,8 +143,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
         idToken = fresh.idToken
         idpRefreshToken = fresh.refreshToken ?? idpRefreshToken
       } catch (error) {
-        request.log.info({ event: 'login.refresh_refused', requestId: request.id, client: `oidc:${identity.id}`, reason: (error as Error).message }, 'the identity provider refused the refresh; asking the person to log in')
-        return false
+        return refused((error as Error).message)
       }
     }
     const rotated = { identity, room: grant.room, tenant: grant.tenant, idpRefreshToken }

@@ -53,6 +53,19 @@ t.test('a refresh mints a new token for the same room and person without the IdP
   t.equal((await tokens.open(message.refreshToken))!.exp, (await tokens.open(first.refreshToken))!.exp)
 })
 
+t.test('a rotated refresh token cannot be replayed: the replay goes to a real login and is audited', async t => {
+  const { idp, app, logs } = await setup(t)
+  const first = await inlineLogin(app)
+  const rotated = postedMessage((await app.inject({ url: refreshUrl(first.refreshToken) })).body).message
+  t.equal(rotated.type, 'oauth-success')
+  const replay = await app.inject({ url: refreshUrl(first.refreshToken) })
+  t.equal(replay.statusCode, 302)
+  t.equal(new URL(replay.headers.location as string).origin, idp.issuer, 'sent to the IdP to log in again')
+  t.match(logs.find(line => line.event === 'login.refresh_refused'), { reason: 'reused', client: 'oidc:alice' })
+  t.equal(logs.filter(line => line.event === 'token.issued' && line.via === 'refresh').length, 1, 'no second token from the old refresh token')
+  t.equal(postedMessage((await app.inject({ url: refreshUrl(rotated.refreshToken) })).body).message.type, 'oauth-success', 'the rotated one still works')
+})
+
 t.test('a refresh token only works for its own room and tenant', async t => {
   const { app } = await setup(t, { OIDC_GRANTS: '{"tenants":["*"]}' })
   const first = await inlineLogin(app, 'Daily%20Standup', 'acme')
