@@ -7,6 +7,7 @@
 import cookie from '@fastify/cookie'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
+import type { ProblemError } from '../problems.js'
 import { idpIdentity, type IdpIdentity } from '../oidc/identity.js'
 import { oidcCallers } from '../plugins/oidc-auth.js'
 import { idpClient, IdpRefused, newNonce, newVerifier } from '../login/idp-client.js'
@@ -92,11 +93,23 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     return fail(request, reply, inline, { status: 503, reason: 'idp_unavailable', title: 'Login unavailable', text: 'The identity provider cannot be reached right now. Try again in a minute.' })
   }
 
+  /** The requests answering an inline popup, so that an error still reaches the opener. */
+  const inlineRequests = new WeakSet<FastifyRequest>()
+
+  // Whatever throws on these routes (e.g. the signer's 503 no_signing_key or signing_unavailable)
+  // becomes a readable page, never the API's JSON. The cause stays in the log.
+  fastify.setErrorHandler((error: Partial<ProblemError>, request, reply) => {
+    request.log.error({ err: error, event: 'login.unavailable' }, 'no token could be made for this login')
+    if (error.headers) reply.headers(error.headers)
+    return fail(request, reply, inlineRequests.has(request), { status: 503, reason: error.reason ?? 'internal_error', title: 'Login unavailable', text: 'No token can be made right now. Try again in a minute.' })
+  })
+
   /** The token for `identity` in the state's room, delivered as the platform expects it (§11.5, §11.6, §11.11). */
   async function deliver (request: FastifyRequest, reply: FastifyReply, via: 'login' | 'refresh', identity: IdpIdentity,
     jitsi: Omit<JitsiLoginState, 'refreshToken'>, inline: boolean, extras: { idToken?: string, refreshToken: () => Promise<string> }) {
     const caller = callerFor(identity)
     request.caller = caller
+    if (inline) inlineRequests.add(request)
     const issued = await tokens.issue(caller, jitsi)
     if (issued instanceof LoginRefusal) return refuse(request, reply, inline, issued)
     request.issued = { claims: issued.claims, algorithm: fastify.signer.algorithm, kid: fastify.signer.kid, tenant: jitsi.tenant, via }

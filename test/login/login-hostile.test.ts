@@ -6,6 +6,7 @@ import t from 'tap'
 import { build } from '../helper.js'
 import { loginAtIdp, startTestIdp } from '../support/oidc-idp.js'
 import { transactionStore } from '../../src/login/transaction.js'
+import { keyFile, rsaKey } from '../keys/fixtures.js'
 import { fullLogin, jitsiState, LOGIN_BASE, LOGIN_SECRET, loginConfig, loginUrl, postedMessage, startLogin } from './support.js'
 
 t.test('states no token can be made for are refused before the IdP, with a readable page', async t => {
@@ -146,4 +147,31 @@ t.test('an unreachable IdP is a 503 page; the service keeps running and retries 
 
   const https = await build(t, loginConfig(idp, { OIDC_ISSUER: 'https://127.0.0.1:1' }))
   t.equal((await https.app.inject({ url: loginUrl(jitsiState('room')) })).statusCode, 503, 'an https issuer nobody answers at')
+})
+
+t.test('a token that cannot be signed is a readable 503 page (or oauth-error), not the API\'s JSON', async t => {
+  const idp = await startTestIdp(t, LOGIN_BASE)
+  const { app, logs } = await build(t, loginConfig(idp, { JWT_SIGN_TYPE: 'RS256', JWT_PRIVATE_KEY_FILE: keyFile(rsaKey().pem), JWT_KID: 'k1' }))
+  await app.signPool!.close()
+  const { res } = await fullLogin(app, loginUrl(jitsiState('room')))
+  t.equal(res.statusCode, 503)
+  t.match(res.headers['content-type'], /^text\/html/)
+  t.match(res.body, /Login unavailable/)
+  t.equal(res.headers['retry-after'], '1')
+  t.notMatch(res.body, /piscina|worker|terminat/i, 'the pool\'s own error stays in the log')
+  t.match(logs.find(line => line.event === 'token.refused'), { status: 503, reason: 'signing_unavailable' })
+  t.ok(logs.some(line => line.event === 'login.unavailable' && line.level === 50), 'the cause is logged')
+  const inline = await fullLogin(app, loginUrl(jitsiState('room'), `&nonce=${'c'.repeat(64)}`))
+  t.equal(inline.res.statusCode, 503)
+  t.same(postedMessage(inline.res.body).message, { type: 'oauth-error', error: 'No token can be made right now. Try again in a minute.' })
+})
+
+t.test('an unexpected error while minting is a 503 page that names nothing internal', async t => {
+  const idp = await startTestIdp(t, LOGIN_BASE)
+  const { app } = await build(t, loginConfig(idp))
+  app.signer.sign = () => { throw new Error('boom') }
+  const { res } = await fullLogin(app, loginUrl(jitsiState('room')))
+  t.equal(res.statusCode, 503)
+  t.match(res.body, /Login unavailable/)
+  t.notMatch(res.body, /boom/)
 })
