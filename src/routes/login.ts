@@ -21,6 +21,9 @@ import { newTransactionId, TRANSACTION_TTL, transactionCookie, transactionStore,
 
 const text = (value: unknown) => typeof value === 'string' && value !== '' ? value : undefined
 
+/** Logins per client address per RATE_LIMIT_WINDOW: a person needs a few; an office behind one NAT, some more. */
+export const LOGIN_RATE_LIMIT = 60
+
 interface Failure {
   status: number
   reason: string
@@ -54,6 +57,9 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     reply.removeHeader('cross-origin-opener-policy')
     done()
   })
+
+  // Per client address (request.ip, behind TRUST_PROXY), shared through Redis like POST /tokens' limit.
+  const rateLimit = { max: Math.min(config.rateLimit.max, LOGIN_RATE_LIMIT) }
 
   /** Only the logout pages may be framed, and only by the Jitsi origin (its hidden logout iframe). */
   function sendPage (reply: FastifyReply, page: Page, framable = false) {
@@ -99,6 +105,11 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
   // Whatever throws on these routes (e.g. the signer's 503 no_signing_key or signing_unavailable)
   // becomes a readable page, never the API's JSON. The cause stays in the log.
   fastify.setErrorHandler((error: Partial<ProblemError>, request, reply) => {
+    if (error.statusCode === 429) {
+      // The rate limiter (before the handler) has set Retry-After; only /login's nonce says "inline" yet.
+      const inline = request.routeOptions.url === '/login' && text((request.query as Record<string, unknown>).nonce) !== undefined
+      return fail(request, reply, inline, { status: 429, reason: 'rate_limited', title: 'Too many logins', text: 'Too many logins from this address. Wait a minute and try again.' })
+    }
     request.log.error({ err: error, event: 'login.unavailable' }, 'no token could be made for this login')
     if (error.headers) reply.headers(error.headers)
     return fail(request, reply, inlineRequests.has(request), { status: 503, reason: error.reason ?? 'internal_error', title: 'Login unavailable', text: 'No token can be made right now. Try again in a minute.' })
@@ -164,7 +175,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     return true
   }
 
-  fastify.get('/login', { schema: { hide: true } }, async (request, reply) => {
+  fastify.get('/login', { schema: { hide: true }, config: { rateLimit } }, async (request, reply) => {
     const query = request.query as Record<string, unknown>
     let inline = text(query.nonce) !== undefined
     let jitsi: JitsiLoginState
@@ -193,7 +204,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     return reply.header('cache-control', 'no-store').redirect(authorizationUrl)
   })
 
-  fastify.get('/login/callback', { schema: { hide: true }, config: { audit: true } }, async (request, reply) => {
+  fastify.get('/login/callback', { schema: { hide: true }, config: { audit: true, rateLimit } }, async (request, reply) => {
     const query = request.query as Record<string, unknown>
     const transaction = await transactions.open(query.state, request.cookies)
     if (!transaction) {
