@@ -41,7 +41,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
   const oidc = config.oidc!
   await fastify.register(cookie)
 
-  const idp = idpClient(oidc.issuer, settings)
+  const idp = idpClient(oidc.issuer, settings, oidc.jwksCooldown)
   const transactions = transactionStore(settings.secret)
   const refreshes = refreshTokens(settings.secret)
   const used = usedRefreshes()

@@ -129,12 +129,17 @@ t.test('an IdP that names nobody usable gets no token', async t => {
   t.match(res.body, /did not say who you are/)
 })
 
-t.test('an unreachable IdP is a 503 page; the service keeps running and retries discovery', async t => {
+t.test('an unreachable IdP is a 503 page; the service keeps running and retries discovery after the cooldown', async t => {
   const idp = await startTestIdp(t, LOGIN_BASE)
   idp.down = true
-  const { app, logs } = await build(t, loginConfig(idp))
+  const config = loginConfig(idp)
+  config.oidc!.jwksCooldown = 500
+  const { app, logs } = await build(t, config)
+  const discoveries = () => idp.requests.get('/.well-known/openid-configuration')
   const res = await app.inject({ url: loginUrl(jitsiState('room')) })
   t.equal(res.statusCode, 503)
+  for (let i = 0; i < 5; i++) t.equal((await app.inject({ url: loginUrl(jitsiState('room')) })).statusCode, 503)
+  t.equal(discoveries(), 1, 'six logins during the outage: one discovery request')
   t.match(res.body, /cannot be reached right now/)
   t.ok(logs.some(line => line.event === 'login.idp_unavailable'))
   // A transaction started elsewhere (another replica) cannot finish while the IdP is down either.
@@ -142,8 +147,13 @@ t.test('an unreachable IdP is a 503 page; the service keeps running and retries 
   const sealed = await transactionStore(LOGIN_SECRET).seal({ id, verifier: 'v'.repeat(43), nonce: 'n', jitsi: { room: 'room', platform: 'web', hash: {} }, inline: false })
   const callback = await app.inject({ url: `/login/callback?state=${id}&code=c`, cookies: { [`jts_login_${id}`]: sealed } })
   t.equal(callback.statusCode, 503)
+  t.equal(discoveries(), 1, 'the callback did not ask either')
   idp.down = false
-  t.equal((await app.inject({ url: loginUrl(jitsiState('room')) })).statusCode, 302, 'back once the IdP is')
+  t.equal((await app.inject({ url: loginUrl(jitsiState('room')) })).statusCode, 503, 'the failure stands for the cooldown')
+  t.equal(discoveries(), 1)
+  await new Promise(resolve => setTimeout(resolve, 550))
+  t.equal((await app.inject({ url: loginUrl(jitsiState('room')) })).statusCode, 302, 'back once the IdP is and the cooldown has passed')
+  t.equal(discoveries(), 2)
 
   const https = await build(t, loginConfig(idp, { OIDC_ISSUER: 'https://127.0.0.1:1' }))
   t.equal((await https.app.inject({ url: loginUrl(jitsiState('room')) })).statusCode, 503, 'an https issuer nobody answers at')
