@@ -17,7 +17,7 @@ import { messagePage, postMessagePage, type MessageOptions, type Page } from '..
 import { appLink } from '../login/platform-return.js'
 import { refreshTokens } from '../login/refresh-token.js'
 import { usedRefreshes } from '../login/used-refreshes.js'
-import { newTransactionId, TRANSACTION_TTL, transactionCookie, transactionStore, type LoginTransaction } from '../login/transaction.js'
+import { MAX_TRANSACTION_COOKIE, newTransactionId, TRANSACTION_TTL, transactionCookie, transactionStore, type LoginTransaction } from '../login/transaction.js'
 
 const text = (value: unknown) => typeof value === 'string' && value !== '' ? value : undefined
 
@@ -192,13 +192,17 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     if (jitsi.refreshToken !== undefined && await refresh(request, reply, jitsi, inline)) return reply
     const { refreshToken, ...kept } = jitsi
     const transaction: LoginTransaction = { id: newTransactionId(), verifier: newVerifier(), nonce: newNonce(), jitsi: kept, inline }
+    const sealed = await transactions.seal(transaction)
+    if (transactionCookie(transaction.id).length + sealed.length > MAX_TRANSACTION_COOKIE) {
+      return fail(request, reply, inline, { status: 400, reason: 'invalid_state', title: 'This login link does not work', text: 'The login state is too long to keep during the login (the browser would drop it).' })
+    }
     let authorizationUrl: string
     try {
       authorizationUrl = await idp.authorizationUrl(transaction)
     } catch (error) {
       return unavailable(request, reply, inline, error)
     }
-    reply.setCookie(transactionCookie(transaction.id), await transactions.seal(transaction), {
+    reply.setCookie(transactionCookie(transaction.id), sealed, {
       path: cookiePath, httpOnly: true, secure: config.production, sameSite: 'lax', maxAge: TRANSACTION_TTL
     })
     return reply.header('cache-control', 'no-store').redirect(authorizationUrl)
