@@ -9,6 +9,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
 import type { ProblemError } from '../problems.js'
 import { idpIdentity, type IdpIdentity } from '../oidc/identity.js'
+import { roomClaim, tenantClaim } from '../jitsi/room-name.js'
 import { oidcCallers } from '../plugins/oidc-auth.js'
 import { idpClient, IdpRefused, newNonce, newVerifier } from '../login/idp-client.js'
 import { parseJitsiState, type JitsiLoginState, type StateError } from '../login/jitsi-state.js'
@@ -145,7 +146,9 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
   async function refresh (request: FastifyRequest, reply: FastifyReply, jitsi: JitsiLoginState, inline: boolean): Promise<boolean> {
     const grant = await refreshes.open(jitsi.refreshToken!)
     if (!grant) return false
-    if (grant.room !== jitsi.room || grant.tenant !== jitsi.tenant) {
+    // Compared as emitted: `Team-A` and `team-a` are one room for Prosody, so one refresh token's.
+    const tenantOf = (tenant?: string) => tenant === undefined ? undefined : tenantClaim(tenant)
+    if (roomClaim(grant.room) !== roomClaim(jitsi.room) || tenantOf(grant.tenant) !== tenantOf(jitsi.tenant)) {
       await fail(request, reply, inline, { status: 403, reason: 'refresh_mismatch', title: 'No token for this meeting', text: 'The refresh token was issued for another meeting. Log in again.' })
       return true
     }

@@ -76,6 +76,17 @@ t.test('a refresh token only works for its own room and tenant', async t => {
   }
 })
 
+t.test('a refresh token works for its room and tenant however they are capitalised (compared as emitted)', async t => {
+  const { app } = await setup(t, { OIDC_GRANTS: '{"tenants":["*"]}' })
+  const first = await inlineLogin(app, 'Team-A', 'Acme')
+  const res = await app.inject({ url: refreshUrl(first.refreshToken, 'team-a', 'acme') })
+  t.equal(res.statusCode, 200)
+  const { message } = postedMessage(res.body)
+  t.equal(message.type, 'oauth-success')
+  t.equal(decodeJwt(message.accessToken).payload.room, decodeJwt(first.accessToken).payload.room)
+  t.equal(decodeJwt(message.accessToken).payload.sub, decodeJwt(first.accessToken).payload.sub)
+})
+
 t.test('when the IdP ends the session or disables the account, refreshing ends: back to the IdP\'s login', async t => {
   const { idp, app, logs } = await setup(t)
   const first = await inlineLogin(app)
