@@ -66,6 +66,15 @@ t.test('a rotated refresh token cannot be replayed: the replay goes to a real lo
   t.equal(postedMessage((await app.inject({ url: refreshUrl(rotated.refreshToken) })).body).message.type, 'oauth-success', 'the rotated one still works')
 })
 
+t.test('a silent refresh on GET /login is counted in jitsi_tokens_issued_total, like the login', async t => {
+  const { app } = await setup(t)
+  const issuedTotal = async () => Number(/^jitsi_tokens_issued_total\{client="oidc",alg="HS256"\} (\d+)$/m.exec((await app.inject('/metrics')).body)?.[1] ?? 0)
+  const first = await inlineLogin(app)
+  t.equal(await issuedTotal(), 1, 'the login')
+  t.equal(postedMessage((await app.inject({ url: refreshUrl(first.refreshToken) })).body).message.type, 'oauth-success')
+  t.equal(await issuedTotal(), 2, 'and the refresh')
+})
+
 t.test('a refresh token only works for its own room and tenant', async t => {
   const { app } = await setup(t, { OIDC_GRANTS: '{"tenants":["*"]}' })
   const first = await inlineLogin(app, 'Daily%20Standup', 'acme')
