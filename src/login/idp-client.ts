@@ -1,7 +1,8 @@
 /**
  * The OpenID Connect relying party, through openid-client (certified): discovery, the authorization
  * code flow with PKCE and nonce, refresh, userinfo and RP-initiated logout. Discovery happens at the
- * first login, not at start-up, and is retried after a failure, so an IdP outage never stops the service.
+ * first login, not at start-up, and is retried a cooldown after a failure (OIDC's JWKS cooldown), so an
+ * IdP outage never stops the service and logins during it do not each knock on the IdP.
  */
 import * as client from 'openid-client'
 import type { LoginConfig } from '../config/login-config.js'
@@ -33,17 +34,23 @@ function refusal (error: unknown): IdpRefused {
   return new IdpRefused(code, { cause: error })
 }
 
-export function idpClient (issuer: string, login: LoginConfig) {
+export function idpClient (issuer: string, login: LoginConfig, cooldown: number) {
   const redirectUri = `${login.baseUrl}/login/callback`
   let discovered: Promise<client.Configuration> | undefined
+  /** While a failed discovery stands: when to try again (ms since the epoch). */
+  let retryAt: number | undefined
 
   function configuration (): Promise<client.Configuration> {
+    if (retryAt !== undefined && Date.now() >= retryAt) {
+      discovered = undefined
+      retryAt = undefined
+    }
     discovered ??= client.discovery(new URL(issuer), login.clientId, login.clientSecret, login.clientSecret === undefined ? client.None() : undefined, {
       // http:// issuers are for development only: config/oidc-config.ts refuses them in production.
       execute: issuer.startsWith('http://') ? [client.allowInsecureRequests] : [],
       timeout: 5
     }).catch((error: unknown) => {
-      discovered = undefined
+      retryAt = Date.now() + cooldown
       throw new IdpUnavailable(`discovery of ${issuer} failed`, { cause: error })
     })
     return discovered

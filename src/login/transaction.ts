@@ -20,6 +20,11 @@ export interface LoginTransaction {
 /** Long enough to type a password and answer a second factor; a stolen cookie is useless after it. */
 export const TRANSACTION_TTL = 600
 const ID = /^[A-Za-z0-9_-]{22}$/
+/**
+ * Browsers drop a cookie over 4096 bytes (name, value and attributes together). The sealed value is
+ * ASCII (base64url), but the settings inside may be UTF-8 that encryption and base64 triple in size.
+ */
+export const MAX_TRANSACTION_COOKIE = 3800
 
 export const transactionCookie = (id: string) => `jts_login_${id}`
 export const newTransactionId = () => randomBytes(16).toString('base64url')

@@ -79,12 +79,11 @@ export default fp(async function metrics (fastify, opts: { config: Config }) {
   })
 
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (request.routeOptions.config.audit === true) {
-      // One label for all IdP users: a per-person label would grow without bound and name people.
-      if (request.issued) issued.inc({ client: request.caller!.kind === 'oidc' ? 'oidc' : request.caller!.id, alg: request.issued.algorithm })
-      // Every other answer on an audit route went through sendProblem, which sets request.refusal.
-      else refused.inc({ reason: request.refusal!.reason, status: reply.statusCode })
-    }
+    // One label for all IdP users: a per-person label would grow without bound and name people.
+    // Not only audit routes issue: GET /login does when it refreshes (as request-log counts it).
+    if (request.issued) issued.inc({ client: request.caller!.kind === 'oidc' ? 'oidc' : request.caller!.id, alg: request.issued.algorithm })
+    // Every other answer on an audit route went through sendProblem, which sets request.refusal.
+    else if (request.routeOptions.config.audit === true) refused.inc({ reason: request.refusal!.reason, status: reply.statusCode })
     done()
   })
 

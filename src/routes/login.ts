@@ -7,7 +7,9 @@
 import cookie from '@fastify/cookie'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
+import type { ProblemError } from '../problems.js'
 import { idpIdentity, type IdpIdentity } from '../oidc/identity.js'
+import { roomClaim, tenantClaim } from '../jitsi/room-name.js'
 import { oidcCallers } from '../plugins/oidc-auth.js'
 import { idpClient, IdpRefused, newNonce, newVerifier } from '../login/idp-client.js'
 import { parseJitsiState, type JitsiLoginState, type StateError } from '../login/jitsi-state.js'
@@ -15,9 +17,13 @@ import { LoginRefusal, loginTokenIssuer } from '../login/login-token.js'
 import { messagePage, postMessagePage, type MessageOptions, type Page } from '../login/pages.js'
 import { appLink } from '../login/platform-return.js'
 import { refreshTokens } from '../login/refresh-token.js'
-import { newTransactionId, TRANSACTION_TTL, transactionCookie, transactionStore, type LoginTransaction } from '../login/transaction.js'
+import { usedRefreshes } from '../login/used-refreshes.js'
+import { MAX_TRANSACTION_COOKIE, newTransactionId, TRANSACTION_TTL, transactionCookie, transactionStore, type LoginTransaction } from '../login/transaction.js'
 
 const text = (value: unknown) => typeof value === 'string' && value !== '' ? value : undefined
+
+/** Logins per client address per RATE_LIMIT_WINDOW: a person needs a few; an office behind one NAT, some more. */
+export const LOGIN_RATE_LIMIT = 60
 
 interface Failure {
   status: number
@@ -36,9 +42,10 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
   const oidc = config.oidc!
   await fastify.register(cookie)
 
-  const idp = idpClient(oidc.issuer, settings)
+  const idp = idpClient(oidc.issuer, settings, oidc.jwksCooldown)
   const transactions = transactionStore(settings.secret)
   const refreshes = refreshTokens(settings.secret)
+  const used = usedRefreshes()
   const tokens = loginTokenIssuer(fastify, config)
   const callerFor = oidcCallers(oidc)
   const jitsiOrigin = new URL(config.publicUrl).origin
@@ -51,6 +58,9 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     reply.removeHeader('cross-origin-opener-policy')
     done()
   })
+
+  // Per client address (request.ip, behind TRUST_PROXY), shared through Redis like POST /tokens' limit.
+  const rateLimit = { max: Math.min(config.rateLimit.max, LOGIN_RATE_LIMIT) }
 
   /** Only the logout pages may be framed, and only by the Jitsi origin (its hidden logout iframe). */
   function sendPage (reply: FastifyReply, page: Page, framable = false) {
@@ -90,11 +100,28 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     return fail(request, reply, inline, { status: 503, reason: 'idp_unavailable', title: 'Login unavailable', text: 'The identity provider cannot be reached right now. Try again in a minute.' })
   }
 
+  /** The requests answering an inline popup, so that an error still reaches the opener. */
+  const inlineRequests = new WeakSet<FastifyRequest>()
+
+  // Whatever throws on these routes (e.g. the signer's 503 no_signing_key or signing_unavailable)
+  // becomes a readable page, never the API's JSON. The cause stays in the log.
+  fastify.setErrorHandler((error: Partial<ProblemError>, request, reply) => {
+    if (error.statusCode === 429) {
+      // The rate limiter (before the handler) has set Retry-After; only /login's nonce says "inline" yet.
+      const inline = request.routeOptions.url === '/login' && text((request.query as Record<string, unknown>).nonce) !== undefined
+      return fail(request, reply, inline, { status: 429, reason: 'rate_limited', title: 'Too many logins', text: 'Too many logins from this address. Wait a minute and try again.' })
+    }
+    request.log.error({ err: error, event: 'login.unavailable' }, 'no token could be made for this login')
+    if (error.headers) reply.headers(error.headers)
+    return fail(request, reply, inlineRequests.has(request), { status: 503, reason: error.reason ?? 'internal_error', title: 'Login unavailable', text: 'No token can be made right now. Try again in a minute.' })
+  })
+
   /** The token for `identity` in the state's room, delivered as the platform expects it (§11.5, §11.6, §11.11). */
   async function deliver (request: FastifyRequest, reply: FastifyReply, via: 'login' | 'refresh', identity: IdpIdentity,
     jitsi: Omit<JitsiLoginState, 'refreshToken'>, inline: boolean, extras: { idToken?: string, refreshToken: () => Promise<string> }) {
     const caller = callerFor(identity)
     request.caller = caller
+    if (inline) inlineRequests.add(request)
     const issued = await tokens.issue(caller, jitsi)
     if (issued instanceof LoginRefusal) return refuse(request, reply, inline, issued)
     request.issued = { claims: issued.claims, algorithm: fastify.signer.algorithm, kid: fastify.signer.kid, tenant: jitsi.tenant, via }
@@ -119,11 +146,20 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
   async function refresh (request: FastifyRequest, reply: FastifyReply, jitsi: JitsiLoginState, inline: boolean): Promise<boolean> {
     const grant = await refreshes.open(jitsi.refreshToken!)
     if (!grant) return false
-    if (grant.room !== jitsi.room || grant.tenant !== jitsi.tenant) {
+    // Compared as emitted: `Team-A` and `team-a` are one room for Prosody, so one refresh token's.
+    const tenantOf = (tenant?: string) => tenant === undefined ? undefined : tenantClaim(tenant)
+    if (roomClaim(grant.room) !== roomClaim(jitsi.room) || tenantOf(grant.tenant) !== tenantOf(jitsi.tenant)) {
       await fail(request, reply, inline, { status: 403, reason: 'refresh_mismatch', title: 'No token for this meeting', text: 'The refresh token was issued for another meeting. Log in again.' })
       return true
     }
     let { identity, idpRefreshToken } = grant
+    const refused = (reason: string) => {
+      request.log.info({ event: 'login.refresh_refused', requestId: request.id, client: `oidc:${identity.id}`, reason }, 'refresh refused; asking the person to log in')
+      return false
+    }
+    // Rotation: once used, a refresh token is spent ('store_full': the store cannot vouch for it, so no).
+    const use = used.claim(grant.jti, grant.exp)
+    if (use !== 'first') return refused(use)
     let idToken: string | undefined
     if (idpRefreshToken !== undefined) {
       try {
@@ -134,8 +170,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
         idToken = fresh.idToken
         idpRefreshToken = fresh.refreshToken ?? idpRefreshToken
       } catch (error) {
-        request.log.info({ event: 'login.refresh_refused', requestId: request.id, client: `oidc:${identity.id}`, reason: (error as Error).message }, 'the identity provider refused the refresh; asking the person to log in')
-        return false
+        return refused((error as Error).message)
       }
     }
     const rotated = { identity, room: grant.room, tenant: grant.tenant, idpRefreshToken }
@@ -143,7 +178,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     return true
   }
 
-  fastify.get('/login', { schema: { hide: true } }, async (request, reply) => {
+  fastify.get('/login', { schema: { hide: true }, config: { rateLimit } }, async (request, reply) => {
     const query = request.query as Record<string, unknown>
     let inline = text(query.nonce) !== undefined
     let jitsi: JitsiLoginState
@@ -160,19 +195,23 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     if (jitsi.refreshToken !== undefined && await refresh(request, reply, jitsi, inline)) return reply
     const { refreshToken, ...kept } = jitsi
     const transaction: LoginTransaction = { id: newTransactionId(), verifier: newVerifier(), nonce: newNonce(), jitsi: kept, inline }
+    const sealed = await transactions.seal(transaction)
+    if (transactionCookie(transaction.id).length + sealed.length > MAX_TRANSACTION_COOKIE) {
+      return fail(request, reply, inline, { status: 400, reason: 'invalid_state', title: 'This login link does not work', text: 'The login state is too long to keep during the login (the browser would drop it).' })
+    }
     let authorizationUrl: string
     try {
       authorizationUrl = await idp.authorizationUrl(transaction)
     } catch (error) {
       return unavailable(request, reply, inline, error)
     }
-    reply.setCookie(transactionCookie(transaction.id), await transactions.seal(transaction), {
+    reply.setCookie(transactionCookie(transaction.id), sealed, {
       path: cookiePath, httpOnly: true, secure: config.production, sameSite: 'lax', maxAge: TRANSACTION_TTL
     })
     return reply.header('cache-control', 'no-store').redirect(authorizationUrl)
   })
 
-  fastify.get('/login/callback', { schema: { hide: true }, config: { audit: true } }, async (request, reply) => {
+  fastify.get('/login/callback', { schema: { hide: true }, config: { audit: true, rateLimit } }, async (request, reply) => {
     const query = request.query as Record<string, unknown>
     const transaction = await transactions.open(query.state, request.cookies)
     if (!transaction) {

@@ -128,3 +128,12 @@ t.test('two logins at once in one browser (two tabs) both finish, each with its 
     t.match(res.headers.location, new RegExp(`^https://meet\\.example\\.org/${room}\\?jwt=`), room)
   }
 })
+
+t.test('settings at the character limit still fit the browser\'s 4 KB cookie', async t => {
+  const idp = await startTestIdp(t, LOGIN_BASE)
+  const { app } = await build(t, loginConfig(idp))
+  const started = await startLogin(app, loginUrl(JSON.stringify({ room: 'r'.repeat(200), 'config.subject': 'x'.repeat(2000) })))
+  t.equal(started.status, 302)
+  const setCookie = String(started.headers['set-cookie'])
+  t.ok(Buffer.byteLength(setCookie) < 4096, `Set-Cookie is ${Buffer.byteLength(setCookie)} bytes`)
+})

@@ -6,6 +6,7 @@ import t from 'tap'
 import { build } from '../helper.js'
 import { loginAtIdp, startTestIdp } from '../support/oidc-idp.js'
 import { transactionStore } from '../../src/login/transaction.js'
+import { keyFile, rsaKey } from '../keys/fixtures.js'
 import { fullLogin, jitsiState, LOGIN_BASE, LOGIN_SECRET, loginConfig, loginUrl, postedMessage, startLogin } from './support.js'
 
 t.test('states no token can be made for are refused before the IdP, with a readable page', async t => {
@@ -25,6 +26,7 @@ t.test('states no token can be made for are refused before the IdP, with a reada
     'an oversized state': [loginUrl(JSON.stringify({ room: 'r', pad: 'x'.repeat(9000) })), /longer than 8192/],
     'too many settings': [loginUrl(JSON.stringify({ room: 'r', ...Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`config.k${i}`, i])) })), /more than 32 settings/],
     'oversized settings': [loginUrl(JSON.stringify({ room: 'r', 'config.subject': 'x'.repeat(3000) })), /settings are longer than 2048/],
+    'settings short in characters but over the cookie limit in bytes': [loginUrl(JSON.stringify({ room: 'r', 'config.subject': '€'.repeat(2000) })), /too long to keep during the login/],
     'an oversized refresh token': [loginUrl(JSON.stringify({ room: 'r', refreshToken: 'x'.repeat(5000) })), /refresh token .* too long/]
   }
   for (const [name, [url, reason]] of Object.entries(hostile)) {
@@ -128,12 +130,17 @@ t.test('an IdP that names nobody usable gets no token', async t => {
   t.match(res.body, /did not say who you are/)
 })
 
-t.test('an unreachable IdP is a 503 page; the service keeps running and retries discovery', async t => {
+t.test('an unreachable IdP is a 503 page; the service keeps running and retries discovery after the cooldown', async t => {
   const idp = await startTestIdp(t, LOGIN_BASE)
   idp.down = true
-  const { app, logs } = await build(t, loginConfig(idp))
+  const config = loginConfig(idp)
+  config.oidc!.jwksCooldown = 500
+  const { app, logs } = await build(t, config)
+  const discoveries = () => idp.requests.get('/.well-known/openid-configuration')
   const res = await app.inject({ url: loginUrl(jitsiState('room')) })
   t.equal(res.statusCode, 503)
+  for (let i = 0; i < 5; i++) t.equal((await app.inject({ url: loginUrl(jitsiState('room')) })).statusCode, 503)
+  t.equal(discoveries(), 1, 'six logins during the outage: one discovery request')
   t.match(res.body, /cannot be reached right now/)
   t.ok(logs.some(line => line.event === 'login.idp_unavailable'))
   // A transaction started elsewhere (another replica) cannot finish while the IdP is down either.
@@ -141,9 +148,63 @@ t.test('an unreachable IdP is a 503 page; the service keeps running and retries 
   const sealed = await transactionStore(LOGIN_SECRET).seal({ id, verifier: 'v'.repeat(43), nonce: 'n', jitsi: { room: 'room', platform: 'web', hash: {} }, inline: false })
   const callback = await app.inject({ url: `/login/callback?state=${id}&code=c`, cookies: { [`jts_login_${id}`]: sealed } })
   t.equal(callback.statusCode, 503)
+  t.equal(discoveries(), 1, 'the callback did not ask either')
   idp.down = false
-  t.equal((await app.inject({ url: loginUrl(jitsiState('room')) })).statusCode, 302, 'back once the IdP is')
+  t.equal((await app.inject({ url: loginUrl(jitsiState('room')) })).statusCode, 503, 'the failure stands for the cooldown')
+  t.equal(discoveries(), 1)
+  await new Promise(resolve => setTimeout(resolve, 550))
+  t.equal((await app.inject({ url: loginUrl(jitsiState('room')) })).statusCode, 302, 'back once the IdP is and the cooldown has passed')
+  t.equal(discoveries(), 2)
 
   const https = await build(t, loginConfig(idp, { OIDC_ISSUER: 'https://127.0.0.1:1' }))
   t.equal((await https.app.inject({ url: loginUrl(jitsiState('room')) })).statusCode, 503, 'an https issuer nobody answers at')
+})
+
+t.test('a token that cannot be signed is a readable 503 page (or oauth-error), not the API\'s JSON', async t => {
+  const idp = await startTestIdp(t, LOGIN_BASE)
+  const { app, logs } = await build(t, loginConfig(idp, { JWT_SIGN_TYPE: 'RS256', JWT_PRIVATE_KEY_FILE: keyFile(rsaKey().pem), JWT_KID: 'k1' }))
+  await app.signPool!.close()
+  const { res } = await fullLogin(app, loginUrl(jitsiState('room')))
+  t.equal(res.statusCode, 503)
+  t.match(res.headers['content-type'], /^text\/html/)
+  t.match(res.body, /Login unavailable/)
+  t.equal(res.headers['retry-after'], '1')
+  t.notMatch(res.body, /piscina|worker|terminat/i, 'the pool\'s own error stays in the log')
+  t.match(logs.find(line => line.event === 'token.refused'), { status: 503, reason: 'signing_unavailable' })
+  t.ok(logs.some(line => line.event === 'login.unavailable' && line.level === 50), 'the cause is logged')
+  const inline = await fullLogin(app, loginUrl(jitsiState('room'), `&nonce=${'c'.repeat(64)}`))
+  t.equal(inline.res.statusCode, 503)
+  t.same(postedMessage(inline.res.body).message, { type: 'oauth-error', error: 'No token can be made right now. Try again in a minute.' })
+})
+
+t.test('an unexpected error while minting is a 503 page that names nothing internal', async t => {
+  const idp = await startTestIdp(t, LOGIN_BASE)
+  const { app } = await build(t, loginConfig(idp))
+  app.signer.sign = () => { throw new Error('boom') }
+  const { res } = await fullLogin(app, loginUrl(jitsiState('room')))
+  t.equal(res.statusCode, 503)
+  t.match(res.body, /Login unavailable/)
+  t.notMatch(res.body, /boom/)
+})
+
+t.test('logins are rate-limited per address, with a readable 429 page (or oauth-error)', async t => {
+  const idp = await startTestIdp(t, LOGIN_BASE)
+  const { app, logs } = await build(t, loginConfig(idp, { RATE_LIMIT_MAX: '2' }))
+  const url = loginUrl(jitsiState('room'))
+  for (let i = 0; i < 2; i++) t.equal((await app.inject({ url })).statusCode, 302, `login ${i + 1} goes to the IdP`)
+  const limited = await app.inject({ url })
+  t.equal(limited.statusCode, 429)
+  t.match(limited.headers['content-type'], /^text\/html/)
+  t.match(limited.body, /Too many logins/)
+  t.ok(Number(limited.headers['retry-after']) > 0, 'says when to come back')
+  t.ok(logs.some(line => line.reason === 'rate_limited' && line.status === 429))
+  const inline = await app.inject({ url: `${url}&nonce=${'c'.repeat(64)}` })
+  t.same(postedMessage(inline.body).message, { type: 'oauth-error', error: 'Too many logins from this address. Wait a minute and try again.' })
+  const other = await app.inject({ url, remoteAddress: '127.0.0.2' })
+  t.equal(other.statusCode, 302, 'another address still logs in')
+  for (let i = 0; i < 2; i++) await app.inject({ url: '/login/callback?state=x' })
+  const callback = await app.inject({ url: '/login/callback?state=x' })
+  t.equal(callback.statusCode, 429, 'the callback too')
+  t.match(callback.body, /Too many logins/)
+  t.notMatch(callback.body, /postMessage/)
 })

@@ -53,6 +53,28 @@ t.test('a refresh mints a new token for the same room and person without the IdP
   t.equal((await tokens.open(message.refreshToken))!.exp, (await tokens.open(first.refreshToken))!.exp)
 })
 
+t.test('a rotated refresh token cannot be replayed: the replay goes to a real login and is audited', async t => {
+  const { idp, app, logs } = await setup(t)
+  const first = await inlineLogin(app)
+  const rotated = postedMessage((await app.inject({ url: refreshUrl(first.refreshToken) })).body).message
+  t.equal(rotated.type, 'oauth-success')
+  const replay = await app.inject({ url: refreshUrl(first.refreshToken) })
+  t.equal(replay.statusCode, 302)
+  t.equal(new URL(replay.headers.location as string).origin, idp.issuer, 'sent to the IdP to log in again')
+  t.match(logs.find(line => line.event === 'login.refresh_refused'), { reason: 'reused', client: 'oidc:alice' })
+  t.equal(logs.filter(line => line.event === 'token.issued' && line.via === 'refresh').length, 1, 'no second token from the old refresh token')
+  t.equal(postedMessage((await app.inject({ url: refreshUrl(rotated.refreshToken) })).body).message.type, 'oauth-success', 'the rotated one still works')
+})
+
+t.test('a silent refresh on GET /login is counted in jitsi_tokens_issued_total, like the login', async t => {
+  const { app } = await setup(t)
+  const issuedTotal = async () => Number(/^jitsi_tokens_issued_total\{client="oidc",alg="HS256"\} (\d+)$/m.exec((await app.inject('/metrics')).body)?.[1] ?? 0)
+  const first = await inlineLogin(app)
+  t.equal(await issuedTotal(), 1, 'the login')
+  t.equal(postedMessage((await app.inject({ url: refreshUrl(first.refreshToken) })).body).message.type, 'oauth-success')
+  t.equal(await issuedTotal(), 2, 'and the refresh')
+})
+
 t.test('a refresh token only works for its own room and tenant', async t => {
   const { app } = await setup(t, { OIDC_GRANTS: '{"tenants":["*"]}' })
   const first = await inlineLogin(app, 'Daily%20Standup', 'acme')
@@ -61,6 +83,17 @@ t.test('a refresh token only works for its own room and tenant', async t => {
     t.equal(res.statusCode, 403, `${tenant}/${room}`)
     t.same(postedMessage(res.body).message, { type: 'oauth-error', error: 'The refresh token was issued for another meeting. Log in again.' })
   }
+})
+
+t.test('a refresh token works for its room and tenant however they are capitalised (compared as emitted)', async t => {
+  const { app } = await setup(t, { OIDC_GRANTS: '{"tenants":["*"]}' })
+  const first = await inlineLogin(app, 'Team-A', 'Acme')
+  const res = await app.inject({ url: refreshUrl(first.refreshToken, 'team-a', 'acme') })
+  t.equal(res.statusCode, 200)
+  const { message } = postedMessage(res.body)
+  t.equal(message.type, 'oauth-success')
+  t.equal(decodeJwt(message.accessToken).payload.room, decodeJwt(first.accessToken).payload.room)
+  t.equal(decodeJwt(message.accessToken).payload.sub, decodeJwt(first.accessToken).payload.sub)
 })
 
 t.test('when the IdP ends the session or disables the account, refreshing ends: back to the IdP\'s login', async t => {
