@@ -13,7 +13,7 @@ export async function openapiYaml (): Promise<string> {
   try {
     await fastify.register(app, { config })
     await fastify.ready()
-    return fastify.swagger({ yaml: true })
+    return (await fastify.openapiDocument())({ yaml: true })
   } finally {
     await fastify.close()
   }

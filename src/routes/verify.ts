@@ -4,12 +4,12 @@
  * valid: false), not a 400; only a body of the wrong shape is refused.
  * Its cost is bounded (docs/grants.md): API clients only, a tenth of the per-client budget, keys of at
  * most 4096 bits verified in the thread pool, and an answer of bounded size.
+ * The checks themselves load on the first diagnosis: most instances never run one.
  */
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../config.js'
 import { withOverrides } from '../jitsi/doctor/deployment.js'
-import { diagnoseAsync } from '../jitsi/doctor/diagnose.js'
 import { serviceDeployment, serviceKeys } from '../jitsi/doctor/service-defaults.js'
 import { roomNameProblem } from '../jitsi/room-name.js'
 import { invalidFields, ProblemError } from '../problems.js'
@@ -30,6 +30,7 @@ const verify: FastifyPluginAsyncTypebox<{ config: Config }> = async (fastify, op
   const { config } = opts
   const deployment = serviceDeployment(config)
   const published = () => fastify.keys.current.published
+  let doctor: Promise<typeof import('../jitsi/doctor/diagnose.js')> | undefined
 
   fastify.post('/tokens/verify', {
     onRequest: [fastify.authenticate, apiClientsOnly],
@@ -66,6 +67,7 @@ const verify: FastifyPluginAsyncTypebox<{ config: Config }> = async (fastify, op
       secret: secret === undefined ? undefined : { key: secret, from: 'the supplied prosody.secret' },
       publicKey: publicKeyPem === undefined ? undefined : { key: publicKeyPem, from: 'the supplied prosody.publicKeyPem' }
     })
+    const { diagnoseAsync } = await (doctor ??= import('../jitsi/doctor/diagnose.js'))
     return diagnoseAsync({ token, room, tenant }, withOverrides(deployment, overrides), keys)
   })
 }

@@ -29,7 +29,8 @@ async function docsServer (api: FastifyInstance): Promise<FastifyInstance> {
   const { default: swaggerUi } = await import('@fastify/swagger-ui')
   const docs = Fastify({ logger: false })
   // The page shows the API's own document (@fastify/swagger on the API's instance).
-  await docs.register(fp(async (scope) => { scope.decorate('swagger', api.swagger.bind(api)) }, { name: '@fastify/swagger' }))
+  const document = await api.openapiDocument()
+  await docs.register(fp(async (scope) => { scope.decorate('swagger', document) }, { name: '@fastify/swagger' }))
   await docs.register(swaggerUi, {
     routePrefix: '/docs',
     staticCSP: DOCS_POLICY,
