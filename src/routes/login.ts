@@ -45,7 +45,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
   const idp = idpClient(oidc.issuer, settings, oidc.jwksCooldown)
   const transactions = transactionStore(settings.secret)
   const refreshes = refreshTokens(settings.secret)
-  const used = usedRefreshes()
+  const used = usedRefreshes(undefined, fastify.rateLimitStore.redis)
   const tokens = loginTokenIssuer(fastify, config)
   const callerFor = oidcCallers(oidc)
   const jitsiOrigin = new URL(config.publicUrl).origin
@@ -158,7 +158,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
       return false
     }
     // Rotation: once used, a refresh token is spent ('store_full': the store cannot vouch for it, so no).
-    const use = used.claim(grant.jti, grant.exp)
+    const use = await used.claim(grant.jti, grant.exp)
     if (use !== 'first') return refused(use)
     let idToken: string | undefined
     if (idpRefreshToken !== undefined) {

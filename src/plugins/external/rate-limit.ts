@@ -17,6 +17,8 @@ import { ProblemError } from '../../problems.js'
 export interface RateLimitStore {
   /** 'local' without Redis; 'shared' while Redis answers; 'unavailable' while it does not. */
   readonly state: 'local' | 'shared' | 'unavailable'
+  /** The RATE_LIMIT_REDIS_URL connection, for other fleet-wide memory (used refresh tokens). */
+  readonly redis?: Redis
 }
 
 export interface AuthFailures {
@@ -60,7 +62,7 @@ export default fp(async function rateLimits (fastify, opts: { config: Config }) 
     redis.on('close', lost)
     fastify.addHook('onClose', async () => { redis?.disconnect() })
   }
-  fastify.decorate('rateLimitStore', { get state () { return state } })
+  fastify.decorate('rateLimitStore', { get state () { return state }, redis })
   await fastify.register(rateLimit, {
     global: false,
     max,
