@@ -3,32 +3,13 @@
  * token used at one replica is refused at another; when Redis refuses writes, each replica still
  * catches its own replays.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
-import { createServer } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { build } from '../helper.js'
 import { startTestIdp } from '../support/oidc-idp.js'
+import { freePort, startRedis } from '../support/redis-server.js'
 import { fullLogin, jitsiState, LOGIN_BASE, loginConfig, loginUrl, postedMessage } from './support.js'
-
-async function freePort (): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  return port
-}
-
-async function startRedis (port: number): Promise<ChildProcess> {
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] })
-  let output = ''
-  redis.stdout!.on('data', chunk => { output += chunk })
-  for (let i = 0; i < 100 && !output.includes('Ready to accept connections'); i++) await sleep(50)
-  if (!output.includes('Ready to accept connections')) throw new Error('redis-server did not start: ' + output)
-  return redis
-}
 
 const NONCE = `&nonce=${'c'.repeat(64)}`
 const url = (refreshToken?: string) => loginUrl(jitsiState('Daily%20Standup', undefined, refreshToken === undefined ? {} : { refreshToken }), NONCE)

@@ -4,29 +4,11 @@
  * when it returns, sharing resumes.
  */
 import t from 'tap'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { createServer } from 'node:net'
 import { once } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { bearer, build, testConfig, writeClientsFile } from '../helper.js'
 import type { FastifyInstance } from 'fastify'
-
-async function freePort (): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1')
-  await once(server, 'listening')
-  const { port } = server.address() as { port: number }
-  server.close()
-  return port
-}
-
-async function startRedis (port: number): Promise<ChildProcess> {
-  const redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] })
-  let output = ''
-  redis.stdout!.on('data', chunk => { output += chunk })
-  for (let i = 0; i < 100 && !output.includes('Ready to accept connections'); i++) await sleep(50)
-  if (!output.includes('Ready to accept connections')) throw new Error('redis-server did not start: ' + output)
-  return redis
-}
+import { freePort, startRedis } from '../support/redis-server.js'
 
 async function until (condition: () => boolean, what: string) {
   for (let i = 0; i < 200 && !condition(); i++) await sleep(50)

@@ -13,6 +13,7 @@ import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { tempDir, writeClientsFile } from '../helper.js'
+import { freePort } from '../support/redis-server.js'
 import { spawnServer } from '../support/server-process.js'
 
 const dir = tempDir()
@@ -27,14 +28,6 @@ const missing = join(dir, 'missing')
 const PRODUCTION = { NODE_ENV: 'production', METRICS_PUBLIC: 'true', JWT_APP_ID: 'faults-app', PUBLIC_URL: 'https://meet.example.org', LOG_LEVEL: 'info' }
 const HS256 = { ...PRODUCTION, JWT_APP_SECRET: randomBytes(32).toString('hex'), CLIENTS_FILE: clients.file }
 const RS256 = { ...PRODUCTION, JWT_SIGN_TYPE: 'RS256', JWT_KID: 'faults-1', CLIENTS_FILE: clients.file }
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
-  await new Promise(resolve => server.close(resolve))
-  return port
-}
 
 async function refusesToStart (t: Test, env: Record<string, string>, message: RegExp) {
   const port = await freePort()
