@@ -26,14 +26,7 @@ import { meanSigningLimits, serverTable, signingTable, targetsReport, type Serve
 import { median, type WrkRun } from './parse.js'
 import { wrk } from './wrk.js'
 
-const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
-const ROUNDS = setting('BENCH_ROUNDS', 3)
-const DURATION = setting('BENCH_DURATION', 6)
-const WARMUP = setting('BENCH_WARMUP', 2)
-const CONNECTIONS = setting('BENCH_CONNECTIONS', 50)
-const STARTS = setting('BENCH_STARTS', 5)
-const SIGNING_MS = 800
-const RESULTS = new URL('./results.json', import.meta.url)
+import { CONNECTIONS, DURATION, RESULTS, ROUNDS, SIGNING_MS, STARTS, WARMUP } from './settings.js'
 
 const SERVER_CPU = '0'
 const LOAD_CPU = '1'

@@ -19,14 +19,7 @@ import { benchSetup } from './service-setup.js'
 import { signingLimits } from './signing.js'
 import { evaluateTargets, meanSigningLimits, serverTable, signingTable, targetsReport, type ServerResult, type Servers, type SigningLimits } from './targets.js'
 
-const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback)
-const ROUNDS = setting('BENCH_ROUNDS', 3)
-const DURATION = setting('BENCH_DURATION', 6)
-const WARMUP = setting('BENCH_WARMUP', 2)
-const CONNECTIONS = setting('BENCH_CONNECTIONS', 50)
-/** Per round, per algorithm: one thread, then every core. */
-const SIGNING_MS = 800
-const RESULTS = new URL('./results.json', import.meta.url)
+import { CONNECTIONS, DURATION, RESULTS, ROUNDS, SIGNING_MS, WARMUP } from './settings.js'
 
 const say = (line: string) => process.stderr.write(line + '\n')
 
