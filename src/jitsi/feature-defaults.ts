@@ -126,11 +126,25 @@ export type FeatureFlagsInput = Partial<Record<FeatureName, boolean | 'true' | '
  * unlisted, and that is not granted, is written out as false. Nothing more, nothing less than Jitsi's defaults.
  */
 export function featuresWithin (requested: FeatureFlagsInput | undefined, isGranted: (name: FeatureName) => boolean, role: Role, profile: Profile): FeatureFlagsInput {
+  const { defaults, unlistedAllowed } = roleTable(role, profile)
   const listed: FeatureFlagsInput = requested
     ? { ...requested }
-    : Object.fromEntries(defaultFeatures(role, profile).map(name => [name, isGranted(name)]))
-  for (const name of profileFeatures(profile)) {
-    if (listed[name] === undefined && !isGranted(name) && allowedWhenUnlisted(name, role, profile)) listed[name] = false
+    : Object.fromEntries(defaults.map(name => [name, isGranted(name)]))
+  for (const name of unlistedAllowed) {
+    if (listed[name] === undefined && !isGranted(name)) listed[name] = false
   }
   return listed
+}
+
+/** The table does not change: work it out once per role and profile, not for every token. */
+const ROLE_TABLES = new Map<string, { defaults: FeatureName[], unlistedAllowed: FeatureName[] }>()
+
+function roleTable (role: Role, profile: Profile) {
+  const key = `${role}/${profile}`
+  let table = ROLE_TABLES.get(key)
+  if (!table) {
+    table = { defaults: defaultFeatures(role, profile), unlistedAllowed: profileFeatures(profile).filter(name => allowedWhenUnlisted(name, role, profile)) }
+    ROLE_TABLES.set(key, table)
+  }
+  return table
 }
