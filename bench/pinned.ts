@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process'
 import { request } from 'node:http'
 import { availableParallelism } from 'node:os'
-import { rmSync, writeFileSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { coldStart, type ColdStart } from './cold-start.js'
 import { constantRate } from './constant-rate.js'
@@ -26,7 +26,7 @@ import { meanSigningLimits, serverTable, signingTable, targetsReport, type Serve
 import { median, type WrkRun } from './parse.js'
 import { wrk } from './wrk.js'
 
-import { CONNECTIONS, DURATION, RESULTS, ROUNDS, SIGNING_MS, STARTS, WARMUP } from './settings.js'
+import { CONNECTIONS, DURATION, ROUNDS, SIGNING_MS, STARTS, WARMUP, writeResults } from './settings.js'
 
 const SERVER_CPU = '0'
 const LOAD_CPU = '1'
@@ -163,17 +163,15 @@ export async function runPinned () {
     process.stdout.write(lines.join('\n'))
     if (rs256Skipped) process.stdout.write(`service RS256 skipped: ${rs256Skipped}\n`)
 
-    writeFileSync(RESULTS, JSON.stringify({
-      date: new Date().toISOString(),
+    const seconds = writeResults(started, {
       mode: 'pinned',
       machine: info,
       settings: { connections: CONNECTIONS, rounds: ROUNDS, secondsPerRound: DURATION, warmupSeconds: WARMUP, starts: STARTS, serverCpu: SERVER_CPU, loadCpu: LOAD_CPU, rs256Cpus: allCores, dist: DIST_DIR },
       ...run,
       targets,
-      rs256Skipped,
-      wallSeconds: Math.round((Date.now() - started) / 1000)
-    }, null, 2) + '\n')
-    say(`wrote bench/results.json (${Math.round((Date.now() - started) / 1000)}s)`)
+      rs256Skipped
+    })
+    say(`wrote bench/results.json (${seconds}s)`)
   } finally {
     await stopAll()
     rmSync(setup.dir, { recursive: true, force: true })

@@ -8,7 +8,7 @@
  * Knobs (environment): BENCH_ROUNDS (3), BENCH_DURATION seconds per round (6), BENCH_WARMUP (2),
  * BENCH_CONNECTIONS (50).
  */
-import { rmSync, writeFileSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { fire, summarize, type Round } from './load.js'
 import { machine } from './machine.js'
 import { pinnedUnavailable, runPinned } from './pinned.js'
@@ -19,7 +19,7 @@ import { benchSetup } from './service-setup.js'
 import { signingLimits } from './signing.js'
 import { evaluateTargets, meanSigningLimits, serverTable, signingTable, targetsReport, type ServerResult, type Servers, type SigningLimits } from './targets.js'
 
-import { CONNECTIONS, DURATION, RESULTS, ROUNDS, SIGNING_MS, WARMUP } from './settings.js'
+import { CONNECTIONS, DURATION, ROUNDS, SIGNING_MS, WARMUP, writeResults } from './settings.js'
 
 const say = (line: string) => process.stderr.write(line + '\n')
 
@@ -77,17 +77,15 @@ async function main () {
     process.stdout.write([header, '', serverTable(servers), '', signingTable(signing), '', targetsReport(targets), ''].join('\n'))
     if (rs256Skipped) process.stdout.write(`service RS256 skipped: ${rs256Skipped}\n`)
 
-    writeFileSync(RESULTS, JSON.stringify({
-      date: new Date().toISOString(),
+    const seconds = writeResults(started, {
       machine: info,
       settings: { connections: CONNECTIONS, rounds: ROUNDS, secondsPerRound: DURATION, warmupSeconds: WARMUP },
       servers,
       signing,
       targets,
-      rs256Skipped,
-      wallSeconds: Math.round((Date.now() - started) / 1000)
-    }, null, 2) + '\n')
-    say(`wrote bench/results.json (${Math.round((Date.now() - started) / 1000)}s)`)
+      rs256Skipped
+    })
+    say(`wrote bench/results.json (${seconds}s)`)
   } finally {
     await Promise.all(running.map(({ server }) => server.stop()))
     rmSync(setup.dir, { recursive: true, force: true })
