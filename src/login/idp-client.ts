@@ -7,17 +7,14 @@
 import * as client from 'openid-client'
 import type { LoginConfig } from '../config/login-config.js'
 import type { IdpClaims } from '../oidc/identity.js'
+// The same error the token exchange raises when the IdP is down: a 503, try again later.
+import { IdpUnavailableError } from '../oidc/idp-keys.js'
 
 export interface IdpTokens {
   /** ID token claims merged with the userinfo answer (names and emails often live only there). */
   claims: IdpClaims
   idToken?: string
   refreshToken?: string
-}
-
-/** The IdP could not be reached or gave an unusable discovery document: a 503, try again later. */
-export class IdpUnavailable extends Error {
-  override name = 'IdpUnavailable'
 }
 
 /** The IdP refused (an OAuth error) or its answer failed a check: the login is over. */
@@ -51,7 +48,7 @@ export function idpClient (issuer: string, login: LoginConfig, cooldown: number)
       timeout: 5
     }).catch((error: unknown) => {
       retryAt = Date.now() + cooldown
-      throw new IdpUnavailable(`discovery of ${issuer} failed`, { cause: error })
+      throw new IdpUnavailableError(`discovery of ${issuer} failed`, { cause: error })
     })
     return discovered
   }
