@@ -4,6 +4,8 @@
  * the token request's own rules (login-token.ts) before anything is minted.
  */
 import { backendSafeRoomName } from '../jitsi/room-name.js'
+import { Ajv } from 'ajv'
+import { MAX_MEETING_CONFIG_KEYS, MEETING_CONFIG_DEPTH, MEETING_CONFIG_KEY, MeetingConfigValue } from '../schemas/token-request.js'
 
 export type Platform = 'web' | 'ios' | 'android' | 'electron'
 
@@ -29,8 +31,11 @@ export class StateError extends Error {
 }
 
 export const MAX_STATE_LENGTH = 8192
-const HASH_KEY = /^(config|interfaceConfig|iceServers)\.[A-Za-z][A-Za-z0-9_.]{0,99}$/
-const MAX_HASH_KEYS = 32
+// The state's settings follow POST /tokens' meeting.config rules: key shape, count and nesting.
+const HASH_KEY = new RegExp(`^(config|interfaceConfig|iceServers)\\.${MEETING_CONFIG_KEY}$`)
+const MAX_HASH_KEYS = MAX_MEETING_CONFIG_KEYS
+// The same schema Fastify's Ajv applies to meeting.config values (TypeBox's own checker cannot read it).
+const withinDepth = new Ajv({ allowUnionTypes: true }).compile(MeetingConfigValue)
 /** The settings travel in the transaction cookie, which browsers cap at 4 KB. */
 const MAX_HASH_LENGTH = 2048
 const MAX_REFRESH_TOKEN_LENGTH = 4096
@@ -73,7 +78,10 @@ function hashKeys (state: Record<string, unknown>): Record<string, unknown> {
   const hash: Record<string, unknown> = {}
   const keys = Object.keys(state).filter(key => HASH_KEY.test(key))
   if (keys.length > MAX_HASH_KEYS) throw new StateError(`The login state carries more than ${MAX_HASH_KEYS} settings.`)
-  for (const key of keys) hash[key] = state[key]
+  for (const key of keys) {
+    if (!withinDepth(state[key])) throw new StateError(`The login state's setting ${key} nests deeper than ${MEETING_CONFIG_DEPTH} levels.`)
+    hash[key] = state[key]
+  }
   if (JSON.stringify(hash).length > MAX_HASH_LENGTH) throw new StateError(`The login state's settings are longer than ${MAX_HASH_LENGTH} characters.`)
   return hash
 }

@@ -67,6 +67,11 @@ const EXAMPLE = {
 
 /** Levels of arrays and objects a `meeting.config` value may nest, e.g. {"buttons": [["a"]]} is 2. */
 export const MEETING_CONFIG_DEPTH = 3
+/** A `meeting.config` key (the part after `config.` in the link hash), and how many a link may set. */
+export const MEETING_CONFIG_KEY = '[A-Za-z][A-Za-z0-9_.]{0,99}'
+export const MAX_MEETING_CONFIG_KEYS = 32
+/** One `meeting.config` value: any JSON nested at most MEETING_CONFIG_DEPTH levels. */
+export const MeetingConfigValue = boundedJsonValue(MEETING_CONFIG_DEPTH)
 
 /** The request schema; `maxTtl` is JWT_MAX_TTL, so a too-long ttl is reported with every other bad field. */
 export const tokenRequestSchema = (maxTtl: number) => Type.Object({
@@ -82,9 +87,9 @@ export const tokenRequestSchema = (maxTtl: number) => Type.Object({
   meeting: Type.Optional(Type.Object({
     // propertyNames, not a pattern-keyed Record: that only emits patternProperties, which lets any other key through.
     // Values nest at most MEETING_CONFIG_DEPTH arrays/objects deep: Jitsi's config needs two at most.
-    config: Type.Optional(Type.Record(Type.String(), boundedJsonValue(MEETING_CONFIG_DEPTH), {
-      propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_.]{0,99}$' },
-      maxProperties: 32,
+    config: Type.Optional(Type.Record(Type.String(), MeetingConfigValue, {
+      propertyNames: { pattern: `^${MEETING_CONFIG_KEY}$` },
+      maxProperties: MAX_MEETING_CONFIG_KEYS,
       description: `Jitsi config overrides for the link hash, e.g. {"prejoinConfig.enabled": false}; values nest at most ${MEETING_CONFIG_DEPTH} arrays/objects deep`
     })),
     userInfo: Type.Optional(Type.Object({

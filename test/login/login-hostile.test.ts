@@ -25,6 +25,7 @@ t.test('states no token can be made for are refused before the IdP, with a reada
     'a multi-segment tenant': [loginUrl(jitsiState('room', 'a/b')), /tenant: /],
     'an oversized state': [loginUrl(JSON.stringify({ room: 'r', pad: 'x'.repeat(9000) })), /longer than 8192/],
     'too many settings': [loginUrl(JSON.stringify({ room: 'r', ...Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`config.k${i}`, i])) })), /more than 32 settings/],
+    'settings nested deeper than meeting.config allows': [loginUrl(JSON.stringify({ room: 'r', 'config.toolbarButtons': [[[['deep']]]] })), /config.toolbarButtons nests deeper than 3 levels/],
     'oversized settings': [loginUrl(JSON.stringify({ room: 'r', 'config.subject': 'x'.repeat(3000) })), /settings are longer than 2048/],
     'settings short in characters but over the cookie limit in bytes': [loginUrl(JSON.stringify({ room: 'r', 'config.subject': '€'.repeat(2000) })), /too long to keep during the login/],
     'an oversized refresh token': [loginUrl(JSON.stringify({ room: 'r', refreshToken: 'x'.repeat(5000) })), /refresh token .* too long/]
