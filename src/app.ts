@@ -7,7 +7,7 @@ import fp from 'fastify-plugin'
 import { LogController, type FastifyHttpOptions, type FastifyInstance, type FastifyServerOptions, type RawServerDefault } from 'fastify'
 import type { Config } from './config.js'
 import { lazySchemaController } from './lazy-compilers.js'
-import { FORMATS } from './schemas/formats.js'
+import { REQUEST_AJV_OPTIONS } from './schemas/request-validation.js'
 import { fastifyTrustProxy } from './config/trust-proxy.js'
 import corsPolicy from './plugins/external/cors.js'
 import securityHeaders from './plugins/external/helmet.js'
@@ -58,18 +58,7 @@ export function serverOptions (config: Config, logger: FastifyServerOptions['log
     connectionTimeout: 30_000,
     // Each route's schemas compile on its first request, not at start-up (src/lazy-compilers.ts).
     schemaController: lazySchemaController,
-    ajv: {
-      customOptions: {
-        // Refuse what is wrong instead of quietly fixing it: no coercion, no stripping.
-        coerceTypes: false,
-        removeAdditional: false,
-        allErrors: true,
-        useDefaults: true,
-        // Bounded free-form values say their types as one list (schemas/json-value.ts).
-        allowUnionTypes: true,
-        formats: FORMATS
-      }
-    },
+    ajv: { customOptions: REQUEST_AJV_OPTIONS },
     // Malformed URLs: a problem+json 400 that never quotes the URL (plugins/error-handler.ts).
     frameworkErrors: frameworkError
   }

@@ -3,8 +3,7 @@
  * (room and tenant rules), withIdentity, the grant check, granted features, then the token issuer.
  * The room comes from the Jitsi state; the meeting link is built from PUBLIC_URL by the issuer.
  */
-import { FormatRegistry } from '@sinclair/typebox'
-import { Value } from '@sinclair/typebox/value'
+import { Ajv } from 'ajv'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config.js'
 import { applyCallerGrant } from '../clients/caller-grant.js'
@@ -12,12 +11,11 @@ import type { IssuedToken } from '../plugins/token-issuer.js'
 import type { Caller } from '../plugins/client-auth.js'
 import type { MeetingOverrides } from '../jitsi/meeting-url.js'
 import { WILDCARD_ROOM } from '../jitsi/room-name.js'
-import { FORMATS, formatProblem } from '../schemas/formats.js'
 import type { FieldProblem } from '../schemas/problem.js'
+import { REQUEST_AJV_OPTIONS } from '../schemas/request-validation.js'
 import { tokenRequestSchema, type TokenRequest } from '../schemas/token-request.js'
+import { validationProblems } from '../schemas/validation-problems.js'
 import type { JitsiLoginState } from './jitsi-state.js'
-
-for (const [name, check] of Object.entries(FORMATS)) if (!FormatRegistry.Has(name)) FormatRegistry.Set(name, check)
 
 /** Why no token is made: the same problems POST /tokens would answer with. */
 export class LoginRefusal {
@@ -37,16 +35,11 @@ export function meetingOverrides (hash: Record<string, unknown>): MeetingOverrid
 type LoginRoom = Pick<JitsiLoginState, 'room' | 'tenant' | 'hash'>
 
 export function loginTokenIssuer (fastify: FastifyInstance, config: Config) {
-  const schema = tokenRequestSchema(config.jwt.maxTtl)
+  // POST /tokens' own schema and Ajv options, compiled once.
+  const validate = new Ajv(REQUEST_AJV_OPTIONS).compile(tokenRequestSchema(config.jwt.maxTtl))
 
   function schemaProblems (body: TokenRequest): FieldProblem[] {
-    const problems = [...Value.Errors(schema, body)].map(error => ({
-      path: error.path.slice(1).replaceAll('/', '.'),
-      message: formatProblem(String(error.schema.format), error.value) ?? error.message
-    }))
-    // TypeBox's checker skips the schema's if/then/else; a login room is never a pattern, so it is a jitsi-room.
-    const roomProblem = formatProblem('jitsi-room', body.room)
-    return roomProblem === undefined ? problems : [...problems, { path: 'room', message: roomProblem }]
+    return validate(body) ? [] : validationProblems(validate.errors!, body)
   }
 
   /** The request for the state's room, checked by POST /tokens' schema. */
