@@ -69,7 +69,7 @@ export interface GrantedRequest {
   tenant?: string
   ttl: number
   context?: {
-    user?: { moderator?: boolean, affiliation?: string, lobby_bypass?: boolean, security_bypass?: boolean, lobby?: boolean, 'hidden-from-recorder'?: boolean }
+    user?: { moderator?: boolean, affiliation?: string, lobby_bypass?: boolean, security_bypass?: boolean, lobby?: boolean, 'hidden-from-recorder'?: boolean, 'video-hidden-from-recorder'?: boolean }
     room?: { lobby?: boolean, password?: string, security_bypass?: boolean, lobby_autostart?: boolean, regex?: boolean }
     features?: FeatureFlags
   }
@@ -128,10 +128,13 @@ export function roomSecurityGrantProblems (context: GrantedRequest['context'], g
   return fields.filter(([, outside]) => outside).map(([path]) => ({ path, message }))
 }
 
-/** Leaving a user out of recordings hides them from what the moderators record: a moderator's power. */
-export function hiddenFromRecorderGrantProblem (user: { 'hidden-from-recorder'?: boolean } | undefined, grants: Grants): FieldProblem | undefined {
-  if (grants.moderator || user?.['hidden-from-recorder'] !== true) return undefined
-  return { path: 'context.user.hidden-from-recorder', message: 'hides the user from recordings, which needs the moderator grant' }
+/** Leaving a user (or their video) out of recordings hides them from what the moderators record: a moderator's power. */
+export function hiddenFromRecorderGrantProblems (user: { 'hidden-from-recorder'?: boolean, 'video-hidden-from-recorder'?: boolean } | undefined, grants: Grants): FieldProblem[] {
+  if (grants.moderator || !user) return []
+  const problems: FieldProblem[] = []
+  if (user['hidden-from-recorder'] === true) problems.push({ path: 'context.user.hidden-from-recorder', message: 'hides the user from recordings, which needs the moderator grant' })
+  if (user['video-hidden-from-recorder'] === true) problems.push({ path: 'context.user.video-hidden-from-recorder', message: 'hides the user\'s video from recordings, which needs the moderator grant' })
+  return problems
 }
 
 /** A room pattern opens every room it matches, so only a client that may open every room may ask for one. */
@@ -170,7 +173,7 @@ export function grantProblems (request: GrantedRequest, grants: Grants): FieldPr
     tenantGrantProblem(request.tenant, grants),
     ...moderatorGrantProblems(request.context?.user, grants),
     ...roomSecurityGrantProblems(request.context, grants),
-    hiddenFromRecorderGrantProblem(request.context?.user, grants),
+    ...hiddenFromRecorderGrantProblems(request.context?.user, grants),
     ...userClaimGrantProblems(request.context?.user, grants),
     ...featureGrantProblems(request.context?.features, grants),
     ttlGrantProblem(request.ttl, grants)

@@ -17,6 +17,7 @@ export interface UserInput {
   lobby_bypass?: boolean
   security_bypass?: boolean
   'hidden-from-recorder'?: boolean
+  'video-hidden-from-recorder'?: boolean
   role?: string
   lobby?: boolean
 }
@@ -69,6 +70,7 @@ export interface UserClaims {
   lobby_bypass?: boolean
   security_bypass?: boolean
   'hidden-from-recorder'?: boolean
+  'video-hidden-from-recorder'?: boolean
   role?: string
   lobby?: boolean
   /** Custom claims granted to the client (grants.userClaims). */
@@ -113,8 +115,8 @@ export function subjectClaim (tenant: string | undefined, xmppDomain: string): s
 /**
  * `context.user`: plain strings, because presence_identity broadcasts every value (§1.5), except the
  * booleans their readers require: moderator (token_affiliation), lobby_bypass, security_bypass and
- * lobby (contrib plugins ignore the string "true", §2), hidden-from-recorder (true or "true" for the
- * web client, §3.2). role is the string "visitor". Granted custom claims follow as sent.
+ * lobby (contrib plugins ignore the string "true", §2), hidden-from-recorder and video-hidden-from-recorder
+ * (true or "true" for the web client and the recorder, §3.2, §12). role is the string "visitor". Granted custom claims follow as sent.
  */
 export function userClaims (user: UserInput = {}, roomOptions: RoomOptionsInput = {}, moderatorAs: IssuerSettings['moderatorAs'] = 'boolean'): UserClaims {
   const claims: UserClaims = {}
@@ -127,7 +129,9 @@ export function userClaims (user: UserInput = {}, roomOptions: RoomOptionsInput 
   if (user.lobby_bypass !== undefined) claims.lobby_bypass = user.lobby_bypass
   const securityBypass = user.security_bypass ?? roomOptions.security_bypass
   if (securityBypass !== undefined) claims.security_bypass = securityBypass
-  if (user['hidden-from-recorder'] !== undefined) claims['hidden-from-recorder'] = user['hidden-from-recorder']
+  for (const key of ['hidden-from-recorder', 'video-hidden-from-recorder'] as const) {
+    if (user[key] !== undefined) claims[key] = user[key]
+  }
   if (user.role !== undefined) claims.role = user.role
   if (user.lobby !== undefined) claims.lobby = user.lobby
   return { ...claims, ...customUserClaims(user) }

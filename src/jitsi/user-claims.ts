@@ -11,7 +11,7 @@ export const USER_CLAIM_NAME = '^[A-Za-z_][A-Za-z0-9_.:-]*$'
 /** The context.user fields POST /tokens takes, each with its own rule and grant. */
 export const USER_FIELDS = [
   'id', 'name', 'email', 'avatar', 'moderator', 'affiliation', 'lobby_bypass', 'security_bypass',
-  'hidden-from-recorder', 'role', 'lobby'
+  'hidden-from-recorder', 'video-hidden-from-recorder', 'role', 'lobby'
 ] as const
 
 /** Keys Jitsi reads (the web client prefers avatarUrl to avatar); a custom claim may not take or shadow one. */

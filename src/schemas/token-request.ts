@@ -26,6 +26,7 @@ export const UserSchema = Type.Object({
   lobby_bypass: Type.Optional(Type.Boolean({ description: 'token_lobby_bypass (contrib): boolean true only' })),
   security_bypass: Type.Optional(Type.Boolean({ description: 'token_security_ondemand (contrib): bypass password and lobby' })),
   'hidden-from-recorder': Type.Optional(Type.Boolean({ description: 'The web client and JaaS leave this user out of recordings; needs the moderator grant' })),
+  'video-hidden-from-recorder': Type.Optional(Type.Boolean({ description: 'The recorder (Jibri) records this user\'s audio but shows no video tile for them; needs the moderator grant' })),
   role: Type.Optional(oneOf(['visitor'] as const, 'Jitsi reads only "visitor": the user joins as a viewer (mod_visitors_component, preferVisitor)')),
   lobby: Type.Optional(Type.Boolean({ description: 'token_lobby_ondemand (contrib): true sends the user through a lobby, false lets them bypass it; needs the moderator grant' }))
 }, {

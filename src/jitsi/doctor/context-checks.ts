@@ -29,9 +29,11 @@ function userProblems (user: Record<string, unknown>): string[] {
   }
   const role = user.role
   if (role !== undefined && role !== 'visitor') problems.push(`context.user.role is ${show(role)}; Jitsi reads only "visitor" (join as a viewer)`)
-  const hidden = user['hidden-from-recorder']
-  if (hidden !== undefined && ![true, false, 'true', 'false'].includes(hidden as never)) {
-    problems.push(`context.user.hidden-from-recorder is ${show(hidden)}; the web client hides the user only for true or "true"`)
+  for (const name of ['hidden-from-recorder', 'video-hidden-from-recorder']) {
+    const hidden = user[name]
+    if (hidden !== undefined && ![true, false, 'true', 'false'].includes(hidden as never)) {
+      problems.push(`context.user.${name} is ${show(hidden)}; the web client and the recorder act only on true or "true"`)
+    }
   }
   return problems
 }
