@@ -5,6 +5,7 @@
 import type { Config } from '../config.js'
 import type { TokenInput } from '../jitsi/claims.js'
 import { tokenRole } from '../jitsi/feature-defaults.js'
+import { withModeratorLobbyBypass } from '../jitsi/lobby-bypass.js'
 import { withIdentity } from '../oidc/identity-merge.js'
 import type { Caller } from '../plugins/client-auth.js'
 import type { FieldProblem } from '../schemas/problem.js'
@@ -24,5 +25,8 @@ export function applyCallerGrant<T extends TokenRequest> (request: T, caller: Ca
   // Feature defaults follow the role the token gives, so a moderator keeps a moderator's defaults.
   const role = tokenRole(body.context?.user)
   const context = { ...body.context, features: grantedFeatures(body.context?.features, grants, jwt.profile, role) }
+  // Self-hosted moderators skip the lobby (contrib token_lobby_bypass); JaaS runs its own lobby rules.
+  const user = jwt.profile === 'jitsi' ? withModeratorLobbyBypass(body.context?.user) : body.context?.user
+  if (user) context.user = user
   return { granted: { ...body, ttl, context } }
 }

@@ -24,7 +24,7 @@ t.test('a browser login lands on the meeting with a token Prosody accepts for th
   const { payload } = decodeJwt(new URL(target).searchParams.get('jwt')!)
   t.equal(payload.room, 'daily%20standup')
   t.equal(payload.sub, 'acme')
-  t.same(payload.context.user, { id: 'alice', name: 'Alice Example', email: 'alice@example.org', moderator: true })
+  t.same(payload.context.user, { id: 'alice', name: 'Alice Example', email: 'alice@example.org', moderator: true, lobby_bypass: true })
   const audit = logs.find(line => line.event === 'token.issued')
   t.match(audit, { client: 'oidc:alice', room: 'daily%20standup', via: 'login', moderator: true })
   const raw = rawLogs()

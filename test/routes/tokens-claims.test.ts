@@ -99,3 +99,44 @@ t.test('JWT_TOP_LEVEL_MODERATOR adds a top-level boolean moderator', async t => 
   const owner = decodeJwt((await post(app, 'mod', { room: 'course-1', context: { user: { affiliation: 'owner' } } })).json().token).payload
   t.equal(owner.moderator, true, 'an owner affiliation makes a moderator, so token_moderation must not demote them')
 })
+
+t.test('video-hidden-from-recorder: a boolean like its sibling, and hiding needs the moderator grant', async t => {
+  const { app } = await build(t, config)
+  const res = await post(app, 'mod', { room: 'course-1', context: { user: { name: 'Cam', 'video-hidden-from-recorder': true } } })
+  t.equal(res.statusCode, 201, res.body)
+  t.equal(decodeJwt(res.json().token).payload.context.user['video-hidden-from-recorder'], true)
+
+  const refused = await post(app, 'lms', { room: 'course-1', context: { user: { 'video-hidden-from-recorder': true, 'hidden-from-recorder': true } } })
+  t.equal(refused.statusCode, 403)
+  t.same(paths(refused), ['context.user.hidden-from-recorder', 'context.user.video-hidden-from-recorder'])
+  t.match(refused.json().errors[1].message, /video from recordings, which needs the moderator grant/)
+  const visible = await post(app, 'lms', { room: 'course-1', context: { user: { 'video-hidden-from-recorder': false } } })
+  t.equal(visible.statusCode, 201, 'staying visible asks for nothing')
+
+  const bad = await post(app, 'root', { room: 'r', context: { user: { 'video-hidden-from-recorder': 'yes' } } })
+  t.equal(bad.statusCode, 400)
+  t.same(paths(bad), ['context.user.video-hidden-from-recorder'])
+})
+
+t.test('a moderator token skips the lobby (token_lobby_bypass) unless the request says otherwise', async t => {
+  const { app } = await build(t, config)
+  const user = async (client: string, u: object) => decodeJwt((await post(app, client, { room: 'course-1', context: { user: u } })).json().token).payload.context.user
+  t.equal((await user('mod', { moderator: true })).lobby_bypass, true)
+  t.equal((await user('mod', { affiliation: 'teacher' })).lobby_bypass, true, 'an owner affiliation is a moderator too')
+  t.equal((await user('mod', { moderator: true, lobby_bypass: false })).lobby_bypass, false, 'the request decides when it says')
+  t.notOk('lobby_bypass' in await user('mod', { name: 'Guest' }), 'a participant knocks')
+  t.notOk('lobby_bypass' in await user('lms', { moderator: false }))
+
+  const { rsaKey, keyFile } = await import('../keys/fixtures.js')
+  const { app: jaas } = await build(t, testConfig({
+    CLIENTS_FILE: file,
+    JWT_PROFILE: 'jaas',
+    JAAS_APP_ID: 'vpaas-magic-cookie-0123456789abcdef0123456789abcdef',
+    JWT_PRIVATE_KEY_FILE: keyFile(rsaKey().pem),
+    JWT_KID: 'abc123',
+    JWT_APP_SECRET: undefined
+  }))
+  const res = await jaas.inject({ method: 'POST', url: '/tokens', headers: bearer(keys.mod), payload: { room: 'course-1', context: { user: { moderator: true } } } })
+  t.equal(res.statusCode, 201, res.body)
+  t.notOk('lobby_bypass' in decodeJwt(res.json().token).payload.context.user, 'JaaS runs its own lobby rules')
+})

@@ -43,7 +43,7 @@ t.test('issues a token Prosody accepts, with a meeting URL', async t => {
   t.equal(payload.iat! - payload.nbf!, 30)
   t.match(payload.jti, /^[0-9a-f-]{36}$/)
   t.same(payload.context, {
-    user: { id: 'u-42', name: 'Alice', email: 'alice@example.org', affiliation: 'owner', moderator: true, security_bypass: true },
+    user: { id: 'u-42', name: 'Alice', email: 'alice@example.org', affiliation: 'owner', moderator: true, security_bypass: true, lobby_bypass: true },
     room: { lobby: false },
     features: { recording: 'true', 'screen-sharing': 'false' }
   })

@@ -44,6 +44,16 @@ export function featuresCheck (payload: Record<string, unknown>): CheckResult {
   return hint('features', `In context.features, ${problems.slice(0, LISTED_PROBLEMS).join('; ')}${more}. Use the names Jitsi knows with true/false or "true"/"false".`)
 }
 
+/**
+ * While a room's lobby is on, token_affiliation does not make a token moderator owner, so they knock like
+ * everyone (jitsi-meet#7561, #15156); contrib's token_lobby_bypass lets lobby_bypass: true through (§12).
+ */
+function lobbyBypassHint (payload: Record<string, unknown>, user: Record<string, unknown> | undefined): CheckResult | undefined {
+  const jaas = typeof payload.sub === 'string' && payload.sub.startsWith(JAAS_PREFIX)
+  if (jaas || user?.lobby_bypass === true) return undefined
+  return hint('moderator', 'This moderator token has no context.user.lobby_bypass: true. While the room\'s lobby is on, token_affiliation does not make a token moderator owner, so they knock like everyone (jitsi-meet#7561, #15156). Add lobby_bypass: true and load contrib\'s token_lobby_bypass.')
+}
+
 export function moderatorCheck (payload: Record<string, unknown>): CheckResult {
   const user = objectAt(objectAt(payload.context)?.user)
   const moderator = user?.moderator
@@ -56,7 +66,7 @@ export function moderatorCheck (payload: Record<string, unknown>): CheckResult {
     return hint('moderator', `The top-level moderator (${show(topLevel)}) and context.user (moderator ${show(moderator)}, affiliation ${show(user?.affiliation)}) disagree: token_moderation reads the first as a boolean, token_affiliation the second. Make them the same.`)
   }
   if (moderator === undefined) {
-    if (ownerAffiliation) return pass('moderator', `context.user.affiliation ${show(user?.affiliation)} makes the user owner where token_affiliation is loaded.`)
+    if (ownerAffiliation) return lobbyBypassHint(payload, user) ?? pass('moderator', `context.user.affiliation ${show(user?.affiliation)} makes the user owner where token_affiliation is loaded.`)
     if (topLevel !== undefined && topLevel !== false) {
       return hint('moderator', `moderator is at the top level (${show(payload.moderator)}), where Jitsi's token_affiliation does not look; put it in context.user.moderator.`)
     }
@@ -65,7 +75,8 @@ export function moderatorCheck (payload: Record<string, unknown>): CheckResult {
   if (!FEATURE_VALUES.includes(moderator)) {
     return hint('moderator', `context.user.moderator is ${show(moderator)}; token_affiliation only understands true or "true", so this user will not be moderator. Send a boolean.`)
   }
-  return pass('moderator', `context.user.moderator is ${show(moderator)}; it takes effect only with token_affiliation loaded and jicofo's authentication and auto-owner off (otherwise every token user is moderator).`)
+  if (owner) return lobbyBypassHint(payload, user) ?? pass('moderator', `context.user.moderator is ${show(moderator)}; it takes effect only with token_affiliation loaded and jicofo's authentication and auto-owner off (otherwise every token user is moderator).`)
+  return pass('moderator', `context.user.moderator is ${show(moderator)}: the user joins as a member where token_affiliation is loaded.`)
 }
 
 /** JaaS (8x8) rules the web client checks when sub starts with vpaas-magic-cookie (functions.ts L149–174). */

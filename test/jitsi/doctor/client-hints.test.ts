@@ -23,15 +23,25 @@ t.test('features: unknown names, Prosody-only names and values the client calls 
   t.match(featuresCheck({ context: { features: { recording: true, livestreaming: 'false' } } }), { ok: true, detail: /\(2 listed\) is denied/ })
 })
 
+t.test('a moderator token without lobby_bypass knocks while the lobby is on (token_affiliation)', async t => {
+  for (const user of [{ moderator: true }, { moderator: 'true' }, { affiliation: 'owner' }, { moderator: true, lobby_bypass: 'true' }]) {
+    t.match(moderatorCheck({ context: { user } }), { ok: false, detail: /no context\.user\.lobby_bypass: true.*knock like everyone.*token_lobby_bypass/ }, JSON.stringify(user))
+  }
+  t.match(moderatorCheck({ context: { user: { moderator: true, lobby_bypass: true } } }), { ok: true })
+  t.match(moderatorCheck({ sub: 'vpaas-magic-cookie-abc', context: { user: { moderator: 'true' } } }), { ok: true }, 'JaaS runs its own lobby rules')
+  t.match(moderatorCheck({ context: { user: { name: 'guest' } } }), { ok: true }, 'a participant knocks anyway')
+})
+
 t.test('moderator: where and how it is written', async t => {
   const topLevel = diagnoseAgreeing(t, { token: hs(HS_HEADER, claims({ moderator: true, context: { user: { name: 'A' } } })), ...ROOM })
   t.match(check(topLevel, 'moderator'), { ok: false, blocking: false, detail: /at the top level \(true\).*context.user.moderator/ })
   t.match(moderatorCheck({ context: { user: { moderator: 'yes' } } }), { ok: false, detail: /is "yes"; token_affiliation only understands true or "true"/ })
-  t.match(moderatorCheck({ context: { user: { moderator: 'true' } } }), { ok: true, detail: /jicofo's authentication and auto-owner off/ })
+  t.match(moderatorCheck({ context: { user: { moderator: 'true', lobby_bypass: true } } }), { ok: true, detail: /jicofo's authentication and auto-owner off/ })
+  t.match(moderatorCheck({ context: { user: { moderator: false } } }), { ok: true, detail: /is false: the user joins as a member/ })
   t.match(moderatorCheck({}), { ok: true, detail: /joins as a member/ })
   // token_affiliation makes an owner affiliation owner, so a top-level true agrees with it.
-  t.match(moderatorCheck({ moderator: true, context: { user: { affiliation: 'owner' } } }), { ok: true, detail: /affiliation "owner" makes the user owner/ })
-  t.match(moderatorCheck({ moderator: true, context: { user: { moderator: false, affiliation: 'teacher' } } }), { ok: true })
+  t.match(moderatorCheck({ moderator: true, context: { user: { affiliation: 'owner', lobby_bypass: true } } }), { ok: true, detail: /affiliation "owner" makes the user owner/ })
+  t.match(moderatorCheck({ moderator: true, context: { user: { moderator: false, affiliation: 'teacher', lobby_bypass: true } } }), { ok: true })
   t.match(moderatorCheck({ moderator: false, context: { user: { affiliation: 'owner' } } }), { ok: false, detail: /disagree/ })
 })
 
