@@ -5,7 +5,7 @@
 import fp from 'fastify-plugin'
 import { randomUUID } from 'node:crypto'
 import type { Config } from '../config.js'
-import { PATTERN_NOTE } from '../jitsi/room-pattern.js'
+import { issuanceNotes } from '../jitsi/issuance-notes.js'
 import { buildClaims, isPatternRoom, type IssuerSettings, type JitsiClaims, type TokenInput } from '../jitsi/claims.js'
 import { jaasIssuerSettings, jaasRequestProblems, jaasTokenInput } from '../jitsi/jaas.js'
 import { meetingUrl, type MeetingOverrides } from '../jitsi/meeting-url.js'
@@ -57,12 +57,13 @@ export default fp(async function tokenIssuer (fastify, opts: { config: Config })
       const token = await fastify.signer.sign(claims)
       // A pattern names no one room, so, like "*", it has no meeting link.
       const pattern = isPatternRoom(input)
+      const notes = issuanceNotes(input)
       return {
         token,
         url: pattern ? undefined : meetingUrl(publicUrl, input.room, token, input.tenant, meeting),
         room: claims.room,
         expiresAt: new Date(claims.exp * 1000).toISOString(),
-        ...(pattern ? { notes: [PATTERN_NOTE] } : {}),
+        ...(notes.length > 0 ? { notes } : {}),
         claims
       }
     }

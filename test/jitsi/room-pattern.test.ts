@@ -1,5 +1,5 @@
 import t from 'tap'
-import { countQuantifiers, roomPatternProblem } from '../../src/jitsi/room-pattern.js'
+import { countQuantifiers, patternCaseNote, roomPatternProblem, upperCaseClasses } from '../../src/jitsi/room-pattern.js'
 
 t.test('quantifiers are counted as Prosody counts them (PR #17803)', async t => {
   t.equal(countQuantifiers('course%-%d+'), 1, '%- is a literal hyphen; + is a quantifier')
@@ -26,4 +26,14 @@ t.test('a usable pattern passes; each reason to refuse is named', async t => {
   t.match(roomPatternProblem('[%]'), /"\[" without its "\]"/)
   t.match(roomPatternProblem('(abc'), /"\(" without its "\)"/)
   t.match(roomPatternProblem('abc)'), /"\)" without its "\("/)
+})
+
+t.test('upper-case classes, which Jitsi before #17803 lower-cases into their opposites', async t => {
+  t.same(upperCaseClasses('room%D+'), ['%D'])
+  t.same(upperCaseClasses('[%W%d]x%S%W'), ['%W', '%S'], 'inside a set too, each once')
+  t.same(upperCaseClasses('%%D'), [], '%% is a literal %, so D is a letter')
+  t.same(upperCaseClasses('course%-%d+'), [])
+  t.same(upperCaseClasses('ROOM%B'), [], 'letters and %B (not a class) are not classes')
+  t.equal(patternCaseNote('course%-[a-z]+'), undefined)
+  t.match(patternCaseNote('room%D+'), /uses %D: Jitsi before jitsi-meet#17803.*\(%d\)\. Write \[\^%d\] instead/)
 })

@@ -140,3 +140,15 @@ t.test('a moderator token skips the lobby (token_lobby_bypass) unless the reques
   t.equal(res.statusCode, 201, res.body)
   t.notOk('lobby_bypass' in decodeJwt(res.json().token).payload.context.user, 'JaaS runs its own lobby rules')
 })
+
+t.test('notes: an upper-case Lua class in a pattern, and a tenant with "_"', async t => {
+  const { app } = await build(t, config)
+  const inverted = await post(app, 'root', { room: 'room%D+', context: { room: { regex: true } } })
+  t.equal(inverted.statusCode, 201, inverted.body)
+  t.match(inverted.json().notes, [/domain verification/, /%D: Jitsi before jitsi-meet#17803.*\[\^%d\]/])
+  const underscored = await post(app, 'root', { room: 'r', tenant: 'Team_A' })
+  t.equal(underscored.statusCode, 201, underscored.body)
+  t.match(underscored.json().notes, [/tenant contains "_": Prosody 13\.0\.3 and later/])
+  t.equal(decodeJwt(underscored.json().token).payload.sub, 'team_a', 'still minted: docker-jitsi-meet accepts it')
+  t.notOk('notes' in (await post(app, 'root', { room: 'r', tenant: 'team-a' })).json())
+})

@@ -4,7 +4,8 @@
  * L394–523; docs/jitsi.md §0 rules 11–12, §1.4).
  */
 import { backendSafeRoomName } from '../room-name.js'
-import { countQuantifiers, MAX_PATTERN_LENGTH, MAX_PATTERN_QUANTIFIERS } from '../room-pattern.js'
+import { UNDERSCORE_TENANT_NOTE } from '../issuance-notes.js'
+import { countQuantifiers, MAX_PATTERN_LENGTH, MAX_PATTERN_QUANTIFIERS, patternCaseNote } from '../room-pattern.js'
 import { STEP, hint, luaLower, pass, reject, show, type CheckResult } from './check.js'
 import type { ProsodyDeployment } from './deployment.js'
 
@@ -57,6 +58,8 @@ function patternRoomCheck (claim: string, target: JoinTarget, deployment: Prosod
     return reject('room', STEP.roomMatch, 'invalid-regex', `The room the web client joins, ${show(joined)}, is ${joined.length} characters; Prosody matches a pattern only against names of at most ${MAX_PATTERN_LENGTH} (token_regex_room_max_length) and answers "invalid-regex".`)
   }
   const against = joined === undefined ? 'the percent-encoded, lower-cased room name' : show(joined)
+  const caseNote = patternCaseNote(claim)
+  if (caseNote) return hint('room', `Prosody accepts the pattern, but ${caseNote}`)
   return pass('room', `room ${show(claim)} is a Lua pattern within Prosody's bounds (at most ${MAX_PATTERN_QUANTIFIERS} quantifiers, room names up to ${MAX_PATTERN_LENGTH} characters); Prosody matches it against ${against} and lets the join through only when the match is the whole name. The doctor does not run Lua patterns: open the room once to see it match.`)
 }
 
@@ -116,7 +119,11 @@ export function subCheck (payload: Record<string, unknown>, target: JoinTarget, 
   // string.lower() coerces numbers; any other type is no domain at all.
   const domain = typeof sub === 'string' || typeof sub === 'number' ? luaLower(String(sub)) : undefined
   if (domain === '*') return pass('sub', 'sub is "*": it matches every domain and tenant.')
-  if (domain === expected) return pass('sub', `sub ${show(sub)} matches ${where}.`)
+  if (domain === expected) {
+    // Prosody 13.0.3+ refuses the conference domain such a tenant makes (§12.4).
+    if (target.tenant?.includes('_')) return hint('sub', `sub ${show(sub)} matches ${where}, but the ${UNDERSCORE_TENANT_NOTE}`)
+    return pass('sub', `sub ${show(sub)} matches ${where}.`)
+  }
   const cause = domain === undefined ? ', and a non-string sub matches nothing' : subCause(domain, target, deployment)
   if (deployment.domainVerification) {
     return reject('sub', STEP.domainMatch, 'Room and token mismatched', `sub is ${show(sub)}, but with domain verification on (enable_domain_verification, Prosody's default) it must be ${where} or "*"${cause}. Prosody refuses the join ("Room and token mismatched").`)
