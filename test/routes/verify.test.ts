@@ -30,7 +30,7 @@ t.test('a token minted by POST /tokens passes every check, and the Prosody refer
     method: 'POST',
     url: '/tokens',
     headers: auth,
-    payload: { room: 'Daily Standup', tenant: 'acme', context: { user: { id: 'u-1', name: 'Alice', moderator: true }, features: { recording: true } } }
+    payload: { room: 'Daily Standup', tenant: 'acme', context: { user: { id: 'u-1', name: 'Alice', moderator: true }, features: { recording: true, livestreaming: false } } }
   })
   t.equal(minted.statusCode, 201)
   const { token, url } = minted.json()
@@ -45,6 +45,12 @@ t.test('a token minted by POST /tokens passes every check, and the Prosody refer
 
   const referee = acceptsJoin(undefined, url, { appId: APP_ID, appSecret: SECRET, enableDomainVerification: true, xmppDomain: 'meet.jitsi' })
   t.equal(referee.ok, true, 'the referee opens the meeting URL and joins')
+
+  // The usual mistake: features sent to add recording, which takes every other default away.
+  const adding = await app.inject({ method: 'POST', url: '/tokens', headers: auth, payload: { room: 'r', context: { user: { moderator: true }, features: { recording: true } } } })
+  const hinted = (await verify(app, { token: adding.json().token, room: 'r' })).json()
+  t.equal(hinted.valid, true)
+  t.match(hinted.checks.filter((c: { ok: boolean }) => !c.ok), [{ name: 'features', blocking: false, detail: /turns off every feature it does not list, including .*screen-sharing/ }])
 })
 
 t.test('a broken token is a diagnosis naming Prosody\'s reason, not an error', async t => {

@@ -21,6 +21,17 @@ export function contextCheck (payload: Record<string, unknown>): CheckResult {
   return hint('context', 'There is no context object: Prosody accepts the token, but the web client reports "context not found" when a connection fails, nobody gets a name or avatar from it, and modules that require context reject it. Add context.user (id, name).')
 }
 
+/**
+ * The usual mistake: features sent to add one (`{recording: true}`), which denies every default not listed.
+ * A token that writes any denial shows its author knows the listing rule, so only all-allowed lists count.
+ */
+function implicitDenials (payload: Record<string, unknown>, features: Record<string, unknown>): string[] {
+  if (Object.values(features).some(value => value === false || value === 'false')) return []
+  const user = objectAt(objectAt(payload.context)?.user)
+  const moderator = user?.moderator === true || user?.moderator === 'true' || (typeof user?.affiliation === 'string' && OWNER_AFFILIATIONS.includes(user.affiliation))
+  return defaultFeatures(moderator ? 'moderator' : 'participant', 'jitsi').filter(name => !Object.hasOwn(features, name))
+}
+
 export function featuresCheck (payload: Record<string, unknown>): CheckResult {
   const features = objectAt(objectAt(payload.context)?.features)
   if (!features) return pass('features', `There is no context.features: moderators get Jitsi's default permissions (${defaultFeatures('moderator', 'jitsi').join(', ')}), participants ${defaultFeatures('participant', 'jitsi').join(', ')}.`)
@@ -37,6 +48,10 @@ export function featuresCheck (payload: Record<string, unknown>): CheckResult {
     } else if (!FEATURE_VALUES.includes(value)) {
       problems.push(`${show(name)} is ${show(value)}, which the web client reports as an invalid value and Jitsi reads as "not allowed"`)
     }
+  }
+  const implicit = jaas ? [] : implicitDenials(payload, features)
+  if (problems.length === 0 && implicit.length > 0) {
+    return hint('features', `context.features lists ${Object.keys(features).length} feature(s), all allowed, and so turns off every feature it does not list, including ${implicit.join(', ')}, which Jitsi gives this user's role by default. List them as true to keep them, or leave context.features out for Jitsi's defaults.`)
   }
   const note = prosodyOnly.length > 0 ? ` ${prosodyOnly.join(', ')} ${prosodyOnly.length === 1 ? 'is' : 'are'} read by Prosody only; the web client lists such names among its hints after a failed connection, which is harmless.` : ''
   if (problems.length === 0) return pass('features', `context.features uses known names and true/false values; every feature not listed (${Object.keys(features).length} listed) is denied, even to moderators.${note}`)

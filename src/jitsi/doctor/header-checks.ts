@@ -1,7 +1,7 @@
 /** The JWT header as Prosody reads it: kid (key-server hosts), typ, alg (docs/jitsi.md §0 rules 1–3). */
 import { createHash } from 'node:crypto'
 import { algorithmProblem } from '../algorithms.js'
-import { STEP, pass, reject, show, type CheckResult } from './check.js'
+import { STEP, hint, pass, reject, show, type CheckResult } from './check.js'
 import { usesKeyServer, type ProsodyDeployment } from './deployment.js'
 import { decodeJsonSegment, fromBase64Url } from './token-format.js'
 
@@ -16,6 +16,10 @@ export function keyServerPath (kid: string): string {
  */
 export function kidCheck (token: string, deployment: ProsodyDeployment): CheckResult {
   if (!usesKeyServer(deployment)) {
+    const kid = headerKid(token)
+    if (kid !== undefined) {
+      return hint('kid', `The header has kid ${show(kid)}: this ${deployment.algorithm} Prosody ignores it, but a Prosody with asap_key_server or cache_keys_url refuses any token with a kid that is not RS256/RS384/RS512 ("'kid' claim only support with RS family", token/util.lib.lua). Leave kid out of ${deployment.algorithm} tokens.`)
+    }
     return pass('kid', `Not needed: with ${deployment.algorithm} Prosody verifies with its shared app_secret, not with a key found by kid.`)
   }
   const fail = (message: string, detail: string) => reject('kid', STEP.keyServerHeader, message, detail)
@@ -36,8 +40,18 @@ export function kidCheck (token: string, deployment: ProsodyDeployment): CheckRe
   return pass('kid', `kid is ${show(kid)}: Prosody fetches its public key${path}. A changed key needs a new kid, because Prosody caches keys by kid until it restarts.`)
 }
 
+/** The header's kid, when the header can be read and has one. */
+function headerKid (token: string): unknown {
+  const header = decodeJsonSegment(token.slice(0, Math.max(token.indexOf('.'), 0)))?.value
+  return typeof header === 'object' && header !== null ? (header as Record<string, unknown>).kid : undefined
+}
+
 export function typCheck (header: Record<string, unknown>): CheckResult {
   if (header.typ === 'JWT') return pass('typ', 'typ is "JWT", as Prosody requires.')
+  // RFC 9068 access tokens: what an identity provider hands a frontend, not a Jitsi token (§12).
+  if (typeof header.typ === 'string' && header.typ.toLowerCase() === 'at+jwt') {
+    return reject('typ', STEP.typ, 'Invalid typ', 'typ is "at+jwt": this is an identity provider\'s access token (RFC 9068), not a Jitsi token. Prosody requires typ exactly "JWT" and answers "Invalid typ". Exchange it for a Jitsi token (POST /tokens with the access token as bearer) instead of sending it to Jitsi.')
+  }
   const found = header.typ === undefined ? 'The header has no typ' : `typ is ${show(header.typ)}`
   return reject('typ', STEP.typ, 'Invalid typ', `${found}, but Prosody requires exactly "JWT" and answers "Invalid typ". Set typ: "JWT" in the header; libraries such as jose leave it out unless you ask (setProtectedHeader({ alg, typ: 'JWT' })).`)
 }

@@ -98,7 +98,7 @@ export function roomCheck (payload: Record<string, unknown>, target: JoinTarget,
     const lowered = claim === joined ? '' : ' once Prosody lower-cases it'
     return pass('room', `room ${show(claim)} matches ${show(joined)}, the room the web client joins for ${show(target.room)}${lowered}.`)
   }
-  return reject('room', STEP.roomMatch, mismatch, `room is ${show(claim)}, but for ${show(target.room)} the web client joins ${show(joined)}${mismatchCause(claim, joined, target)}. Prosody refuses the join ("${mismatch}"). Set room to exactly ${show(joined)}: the name NFKC-normalised, lower-cased and percent-encoded, without the tenant.`)
+  return reject('room', STEP.roomMatch, mismatch, `room is ${show(claim)}, but for ${show(target.room)} the web client joins ${show(joined)}${mismatchCause(claim, joined, target)}. Prosody refuses the join ("${mismatch}"); a refreshed token sent into a session already in that room is not refused but silently ignored, so the old claims stay (jitsi-meet#17769). Set room to exactly ${show(joined)}: the name NFKC-normalised, lower-cased and percent-encoded, without the tenant.`)
 }
 
 function subCause (sub: string, target: JoinTarget, deployment: ProsodyDeployment): string {

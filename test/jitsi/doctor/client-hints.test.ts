@@ -55,3 +55,12 @@ t.test('JaaS tokens: kid, aud, iss and features as 8x8 requires them', async t =
     /aud is "jaas", not "jitsi", iss is "vpaas-magic-cookie-0123abcd", not "chat", context.features is missing; 8x8 rejects it/)
   t.match(jaasCheck({}, { sub: 42 }), { ok: true, detail: /Not a JaaS token/ })
 })
+
+t.test('features that list only allowed ones: every default not listed is turned off', async t => {
+  t.match(featuresCheck({ context: { user: { moderator: true }, features: { recording: 'true' } } }), { ok: false, detail: /lists 1 feature\(s\), all allowed, and so turns off .*including .*screen-sharing.*send-groupchat/ })
+  t.match(featuresCheck({ context: { user: { affiliation: 'owner' }, features: { recording: true } } }), { ok: false, detail: /screen-sharing/ }, 'an owner affiliation is a moderator')
+  t.match(featuresCheck({ context: { features: { flip: true } } }), { ok: false, detail: /including screen-sharing/ }, 'a participant loses screen sharing')
+  t.match(featuresCheck({ context: { features: { recording: 'true', flip: 'false' } } }), { ok: true }, 'a written denial shows the listing rule is known')
+  t.match(featuresCheck({ sub: 'vpaas-magic-cookie-abc', context: { features: { recording: 'true' } } }), { ok: true }, 'JaaS reads its features its own way')
+  t.match(featuresCheck({ context: { features: { 'screen-sharing': true, 'live-translation-subscribe': true } } }), { ok: true }, 'a participant whose defaults are all listed loses nothing')
+})

@@ -42,7 +42,7 @@ export function claims (extra: Record<string, unknown> = {}): Record<string, unk
     iat: NOW,
     nbf: NOW - 30,
     exp: NOW + 3600,
-    context: { user: { id: 'u-1', name: 'Alice', moderator: true, lobby_bypass: true }, features: { recording: 'true' } },
+    context: { user: { id: 'u-1', name: 'Alice', moderator: true, lobby_bypass: true }, features: { recording: 'true', 'screen-sharing': 'false' } },
     ...extra
   }
 }

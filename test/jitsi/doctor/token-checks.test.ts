@@ -66,6 +66,8 @@ t.test('a key-server host reads the header first, to find the key by kid', async
   t.match(kidCheck(rs({ ...RS_HEADER, alg: 'HS256' }, claims()), rsHost).detail, /only verifies RS256\/RS384\/RS512 tokens/)
   t.match(kidCheck(rs({ ...RS_HEADER, kid: 7 }, claims()), rsHost), { ok: true, detail: /^kid is 7: Prosody fetches its public key\. / }, 'a kid that is not a string has no path to show')
   t.match(kidCheck(hs(HS_HEADER, claims()), hsHost), { ok: true, detail: /Not needed/ })
+  t.match(kidCheck(hs({ ...HS_HEADER, kid: 'k1' }, claims()), hsHost), { ok: false, detail: /kid "k1": this HS256 Prosody ignores it, but a Prosody with asap_key_server or cache_keys_url refuses/ }, 'a kid in an HS token is a hint')
+  t.match(kidCheck('%%%.x.y', hsHost), { ok: true }, 'an unreadable header has no kid to speak of')
 
   const halfToken = `${b64(RS_HEADER)}.${b64(claims())}`
   const diagnosis = diagnoseAgreeing(t, { token: halfToken, ...ROOM }, rsHost)
@@ -74,6 +76,7 @@ t.test('a key-server host reads the header first, to find the key by kid', async
 
 t.test('typ and alg are compared exactly', async t => {
   t.match(typCheck({ typ: 'jwt' }), { ok: false, detail: /^typ is "jwt", but Prosody requires exactly "JWT"/ })
+  t.match(typCheck({ typ: 'at+JWT' }), { ok: false, detail: /identity provider's access token \(RFC 9068\).*Exchange it/ })
   t.match(algCheck({}, hsHost).detail, /The header has no alg; Prosody verifies only HS256/)
   t.match(algCheck({ alg: 5 }, hsHost).detail, /The header has alg 5;/)
   t.match(algCheck({ alg: 'none' }, hsHost).detail, /alg "none" must name a signature algorithm: unsigned tokens are rejected/)
