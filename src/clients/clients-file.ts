@@ -10,6 +10,7 @@ import { createRequire } from 'node:module'
 import { KNOWN_FEATURES } from '../jitsi/features.js'
 import { customUserClaimProblem } from '../jitsi/user-claims.js'
 import type { Grants } from './grants.js'
+import { IDENTITY_FIELDS } from './identity-fields.js'
 import { jsonSyntaxProblem, yamlSyntaxProblem } from './syntax-problem.js'
 
 /** yaml is loaded for YAML files only (synchronously: SIGHUP reloads synchronously); JSON never pays for it. */
@@ -19,6 +20,8 @@ function parseYaml (text: string): unknown {
   return parse(text, { logLevel: 'error' })
 }
 
+const IdentityFieldSchema = Type.Union(IDENTITY_FIELDS.map(field => Type.Literal(field)))
+
 export const GrantsSchema = Type.Object({
   rooms: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { default: [] }),
   wildcardRoom: Type.Boolean({ default: false }),
@@ -26,7 +29,9 @@ export const GrantsSchema = Type.Object({
   moderator: Type.Boolean({ default: false }),
   features: Type.Array(Type.Union([Type.Literal('*'), ...KNOWN_FEATURES.map(name => Type.Literal(name))]), { default: [] }),
   maxTtl: Type.Optional(Type.Integer({ minimum: 1 })),
-  userClaims: Type.Optional(Type.Array(Type.String(), { maxItems: 32, description: 'Custom context.user claims this client may send (string or boolean values)' }))
+  userClaims: Type.Optional(Type.Array(Type.String(), { maxItems: 32, description: 'Custom context.user claims this client may send (string or boolean values)' })),
+  identityFields: Type.Optional(Type.Array(IdentityFieldSchema, { description: 'context.user identity fields its tokens may carry (default all); every participant sees them' })),
+  guestIdentityFields: Type.Optional(Type.Array(IdentityFieldSchema, { description: 'The same for participant (non-moderator) tokens, e.g. no email for guests' }))
 }, { additionalProperties: false })
 
 export const ClientSchema = Type.Object({

@@ -7,8 +7,9 @@ import { isEnabled, KNOWN_FEATURES, type FeatureFlags } from '../jitsi/features.
 import { jitsiRoomName, roomClaim, tenantClaim, WILDCARD_ROOM } from '../jitsi/room-name.js'
 import { featuresWithin, OWNER_AFFILIATIONS, type Profile, type Role } from '../jitsi/feature-defaults.js'
 import { customUserClaims, isKnownUserClaim } from '../jitsi/user-claims.js'
+import type { IdentityGrants } from './identity-fields.js'
 
-export interface Grants {
+export interface Grants extends IdentityGrants {
   /**
    * Glob patterns (`*` = any run of characters), matched against the emitted `room` claim
    * (percent-decoded); each pattern is normalised like the claim (NFKC, then lower-case), so case

@@ -116,7 +116,7 @@ t.test('API keys keep working next to IdP tokens', async t => {
   const { app, logs } = await build(t, config)
   const res = await post(app, config.developmentApiKey, { room: 'r', context: { user: { id: 'u-9', name: 'Set by the backend', moderator: true } } })
   t.equal(res.statusCode, 201)
-  t.same(decodeJwt(res.json().token).payload.context.user, { id: 'u-9', name: 'Set by the backend', moderator: true })
+  t.same(decodeJwt(res.json().token).payload.context.user, { id: 'u-9', name: 'Set by the backend', moderator: true, lobby_bypass: true })
   t.equal(logs.at(-1)?.client, 'development')
   t.equal(idp.fetches.discovery, 0, 'an API key never reaches the IdP')
   const wrongKey = await post(app, `${config.developmentApiKey}x`)
@@ -211,4 +211,21 @@ t.test('an unreachable IdP is a 503, not the caller\'s fault', async t => {
   t.notOk(rawLogs().includes(token.split('.')[2]!))
   idp.failWith = undefined
   t.equal((await post(app, token)).statusCode, 201, 'discovery is retried once the IdP is back, and a valid token passes from a spent address')
+})
+
+t.test('OIDC_GRANTS chooses which identity fields everyone in the room sees: no e-mail for guests', async t => {
+  const idp = await startLocalIdp(t)
+  const { app } = await build(t, oidcConfig(idp, {
+    OIDC_GRANTS: JSON.stringify({ identityFields: ['id', 'name', 'email'], guestIdentityFields: ['id', 'name'] }),
+    OIDC_MODERATOR_CLAIM: 'groups',
+    OIDC_MODERATOR_VALUES: 'teachers'
+  }))
+  const guest = await post(app, await idp.token())
+  t.equal(guest.statusCode, 201, guest.body)
+  t.same(decodeJwt(guest.json().token).payload.context.user, { id: 'user-1', name: 'Alice Example' }, 'left out, not refused: the person did not ask for it')
+  const teacher = await post(app, await idp.token({ groups: ['teachers'] }))
+  t.equal(teacher.statusCode, 201, teacher.body)
+  t.same(decodeJwt(teacher.json().token).payload.context.user, { id: 'user-1', name: 'Alice Example', email: 'alice@example.org', moderator: true, lobby_bypass: true }, 'no avatar for anyone')
+
+  t.throws(() => testConfig({ OIDC_ISSUER: idp.issuer, OIDC_AUDIENCE: AUDIENCE, OIDC_GRANTS: '{"identityFields":["phone"]}' }), /OIDC_GRANTS/)
 })

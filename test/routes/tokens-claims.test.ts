@@ -152,3 +152,21 @@ t.test('notes: an upper-case Lua class in a pattern, and a tenant with "_"', asy
   t.equal(decodeJwt(underscored.json().token).payload.sub, 'team_a', 'still minted: docker-jitsi-meet accepts it')
   t.notOk('notes' in (await post(app, 'root', { room: 'r', tenant: 'team-a' })).json())
 })
+
+t.test('identityFields and guestIdentityFields: an API client may not put a field everyone sees outside its grant', async t => {
+  const { file, keys } = writeClientsFile([{ id: 'school', grants: { rooms: ['*'], moderator: true, features: ['*'], guestIdentityFields: ['id', 'name'] } }])
+  const { app } = await build(t, testConfig({ CLIENTS_FILE: file }))
+  const send = (user: object) => app.inject({ method: 'POST', url: '/tokens', headers: bearer(keys.school), payload: { room: 'r', context: { user } } })
+  const guest = await send({ name: 'Pupil', email: 'pupil@example.org', avatar: 'https://example.org/p.png' })
+  t.equal(guest.statusCode, 403)
+  t.same(paths(guest), ['context.user.email', 'context.user.avatar'])
+  t.match(guest.json().errors[0].message, /shown to every participant.*guestIdentityFields grant leaves it out of participant tokens/)
+  t.equal((await send({ name: 'Pupil', id: 'p-1' })).statusCode, 201)
+  t.equal((await send({ name: 'Teacher', email: 'teacher@example.org', moderator: true })).statusCode, 201, 'moderators keep every field')
+
+  const { file: strict, keys: strictKeys } = writeClientsFile([{ id: 'anon', grants: { rooms: ['*'], features: ['*'], identityFields: ['name'] } }])
+  const { app: anon } = await build(t, testConfig({ CLIENTS_FILE: strict }))
+  const refused = await anon.inject({ method: 'POST', url: '/tokens', headers: bearer(strictKeys.anon), payload: { room: 'r', context: { user: { id: 'u', name: 'A' } } } })
+  t.same(paths(refused), ['context.user.id'])
+  t.match(refused.json().errors[0].message, /identityFields grant/)
+})

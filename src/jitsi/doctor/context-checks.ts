@@ -21,11 +21,15 @@ const BOOLEAN_ONLY: Array<[where: 'user' | 'room', name: string, reader: string]
   ['room', 'lobby_autostart', 'token_lobby_autostart']
 ]
 
+/** Custom keys whose names say they hold what no other participant should read (§12.4). */
+const SENSITIVE_NAME = /password|secret|token|phone|mobile|ssn|birth|address|salary|iban/i
+
 function userProblems (user: Record<string, unknown>): string[] {
   const problems: string[] = []
   for (const [name, value] of Object.entries(user)) {
     if (!NAME.test(name)) problems.push(`context.user key ${show(name)} is not an XML name, so mod_presence_identity cannot put it into presence`)
     else if (typeof value === 'object' || value === undefined) problems.push(`context.user.${name} is ${show(value)}; presence carries every value as text, so send a string or boolean`)
+    else if (SENSITIVE_NAME.test(name)) problems.push(`context.user.${name} looks private, and mod_presence_identity shows every context.user key to every participant`)
   }
   const role = user.role
   if (role !== undefined && role !== 'visitor') problems.push(`context.user.role is ${show(role)}; Jitsi reads only "visitor" (join as a viewer)`)
@@ -49,5 +53,6 @@ export function contextClaimsCheck (payload: Record<string, unknown>): CheckResu
   const password = sections.room?.password
   if (password !== undefined && typeof password !== 'string') problems.push(`context.room.password is ${show(password)}; token_security_ondemand sets only a string`)
   if (problems.length > 0) return hint('claims', `Prosody accepts the token, but ${problems.join('; ')}. Send these claims in the types their readers take.`)
-  return pass('claims', 'The context.user and context.room claims have the types Jitsi and the contrib plugins read.')
+  const shown = sections.user?.email === undefined ? '' : ' Note that context.user.email, like every context.user key, is shown to every participant (mod_presence_identity).'
+  return pass('claims', `The context.user and context.room claims have the types Jitsi and the contrib plugins read.${shown}`)
 }

@@ -49,3 +49,9 @@ t.test('Prosody-only features: fine self-hosted, a hint in a JaaS token', async 
   t.match(featuresCheck({ sub: 'vpaas-magic-cookie-abc', context: { features } }), { ok: false, detail: /JaaS's web client reports it as "Invalid feature"/ })
   t.match(featuresCheck({ context: {} }), { ok: true, detail: /moderators get Jitsi's default permissions \(.*send-private-message.*\), participants screen-sharing, live-translation-subscribe/ })
 })
+
+t.test('identity broadcast: private-looking keys are flagged, e-mail is named as shown to everyone', async t => {
+  t.match(contextClaimsCheck({ context: { user: { name: 'A', phone: '+1 555', home_address: 'x' } } }), { ok: false, detail: /context\.user\.phone looks private.*every participant.*context\.user\.home_address looks private/ })
+  t.match(contextClaimsCheck({ context: { user: { name: 'A', email: 'a@example.org' } } }), { ok: true, detail: /context\.user\.email, like every context\.user key, is shown to every participant/ })
+  t.notMatch(contextClaimsCheck({ context: { user: { name: 'A' } } }).detail, /email/)
+})
