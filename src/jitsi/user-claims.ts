@@ -5,8 +5,11 @@
  * value a flat string or boolean.
  */
 
-/** What an XML element name in presence can be, kept to ASCII. */
-export const USER_CLAIM_NAME = '^[A-Za-z_][A-Za-z0-9_.:-]*$'
+/**
+ * What an XML element name in presence can be, kept to ASCII: an NCName, so no ':' — presence declares no
+ * namespace prefixes, and `<lms:course>` with an unbound prefix breaks every participant's presence.
+ */
+export const USER_CLAIM_NAME = '^[A-Za-z_][A-Za-z0-9_.-]*$'
 
 /** The context.user fields POST /tokens takes, each with its own rule and grant. */
 export const USER_FIELDS = [
@@ -25,7 +28,7 @@ export function isKnownUserClaim (name: string): boolean {
 
 /** Why a name cannot be granted as a custom user claim, or undefined when it can. */
 export function customUserClaimProblem (name: string): string | undefined {
-  if (name.length > 64 || !NAME.test(name)) return `"${name}" is not a valid claim name: use a letter or _ first, then letters, digits, _ . : - (at most 64)`
+  if (name.length > 64 || !NAME.test(name)) return `"${name}" is not a valid claim name: use a letter or _ first, then letters, digits, _ . - (at most 64; no ":", which would be an unbound XML namespace prefix in presence)`
   if (isKnownUserClaim(name)) return `"${name}" is a claim Jitsi reads (${KNOWN_USER_CLAIMS.join(', ')}); it has its own field and grant`
   return undefined
 }

@@ -2,6 +2,7 @@
  * Who the person is, taken from their verified identity-provider token, never from the request body.
  * Pure: claims in, the context.user fields Jitsi reads and shows (docs/jitsi.md §1.5, §3.2) out.
  */
+import { isXmlText } from '../jitsi/xml-text.js'
 import type { ModeratorRule } from './oidc-config.js'
 
 export interface IdpIdentity {
@@ -19,8 +20,14 @@ export type IdpClaims = Record<string, unknown>
 // The token request's own limits (src/schemas/token-request.ts), so an identity always fits the token.
 const MAX_LENGTH = { id: 256, name: 256, email: 320, avatar: 2048 }
 
+/** A usable value, or undefined: presence carries it to every participant, so it must be XML text. */
 function text (value: unknown, maxLength: number): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' && value.length <= maxLength ? value : undefined
+  return typeof value === 'string' && value.trim() !== '' && value.length <= maxLength && isXmlText(value) ? value : undefined
+}
+
+/** IdPs spell "not verified" as false or, in userinfo (AWS Cognito), as the string "false". */
+function unverified (value: unknown): boolean {
+  return value === false || (typeof value === 'string' && value.trim().toLowerCase() === 'false')
 }
 
 /** A claim by its exact name (Auth0-style "https://example.org/roles"), else by dotted path ("realm_access.roles"). */
@@ -50,7 +57,7 @@ export function idpIdentity (claims: IdpClaims, rule: ModeratorRule | undefined)
   const name = text(claims.name, MAX_LENGTH.name) ?? text(claims.preferred_username, MAX_LENGTH.name)
   if (name !== undefined) identity.name = name
   // An address the IdP says it has not verified could be anyone's; leave it out.
-  const email = claims.email_verified === false ? undefined : text(claims.email, MAX_LENGTH.email)
+  const email = unverified(claims.email_verified) ? undefined : text(claims.email, MAX_LENGTH.email)
   if (email !== undefined) identity.email = email
   const avatar = text(claims.picture, MAX_LENGTH.avatar)
   if (avatar !== undefined && /^https?:\/\//.test(avatar)) identity.avatar = avatar

@@ -4,6 +4,7 @@
  */
 import { roomNameProblem, WILDCARD_ROOM } from '../jitsi/room-name.js'
 import { roomPatternProblem } from '../jitsi/room-pattern.js'
+import { xmlTextProblem } from '../jitsi/xml-text.js'
 
 /** A room name the web client keeps intact in a URL (docs/jitsi.md §3.4), or the wildcard. */
 function jitsiRoomProblem (value: string): string | undefined {
@@ -13,7 +14,9 @@ function jitsiRoomProblem (value: string): string | undefined {
 const PROBLEMS: Record<string, (value: string) => string | undefined> = {
   'jitsi-room': jitsiRoomProblem,
   // `room` with context.room.regex: a Lua pattern as Prosody bounds it (jitsi/room-pattern.ts).
-  'lua-room-pattern': roomPatternProblem
+  'lua-room-pattern': roomPatternProblem,
+  // Values mod_presence_identity puts into every participant's presence (jitsi/xml-text.ts).
+  'xml-text': xmlTextProblem
 }
 
 /** Ajv `formats` option. */

@@ -8,6 +8,8 @@ import { USER_CLAIM_NAME } from '../jitsi/user-claims.js'
 import { boundedJsonValue } from './json-value.js'
 
 const text = (maxLength: number, description?: string) => Type.String({ maxLength, description })
+/** A value presence carries to every participant: XML text only (jitsi/xml-text.ts). */
+const presenceText = (maxLength: number, description?: string) => Type.String({ maxLength, description, format: 'xml-text' })
 
 /** A closed set of values as one `enum`, so a wrong value yields one clear error ("must be one of …"). */
 function oneOf<T extends string | boolean> (values: readonly T[], description?: string) {
@@ -17,10 +19,10 @@ function oneOf<T extends string | boolean> (values: readonly T[], description?: 
 const FeatureValue = oneOf([true, false, 'true', 'false'] as const)
 
 export const UserSchema = Type.Object({
-  id: Type.Optional(text(256, 'Stable user id (mod_muc_flip, recording initiator, visitor lists)')),
-  name: Type.Optional(text(256, 'Display name')),
-  email: Type.Optional(text(320)),
-  avatar: Type.Optional(Type.String({ maxLength: 2048, pattern: '^https?://', description: 'Avatar image URL' })),
+  id: Type.Optional(presenceText(256, 'Stable user id (mod_muc_flip, recording initiator, visitor lists)')),
+  name: Type.Optional(presenceText(256, 'Display name')),
+  email: Type.Optional(presenceText(320, 'Shown to every participant (mod_presence_identity)')),
+  avatar: Type.Optional(Type.String({ maxLength: 2048, pattern: '^https?://', format: 'xml-text', description: 'Avatar image URL' })),
   moderator: Type.Optional(Type.Boolean({ description: 'Read by token_affiliation as context.user.moderator' })),
   affiliation: Type.Optional(oneOf(['owner', 'moderator', 'teacher', 'member'] as const, 'token_affiliation: owner, moderator and teacher become owner')),
   lobby_bypass: Type.Optional(Type.Boolean({ description: 'token_lobby_bypass (contrib): boolean true only' })),
@@ -31,7 +33,7 @@ export const UserSchema = Type.Object({
   lobby: Type.Optional(Type.Boolean({ description: 'token_lobby_ondemand (contrib): true sends the user through a lobby, false lets them bypass it; needs the moderator grant' }))
 }, {
   // Anything else is a custom claim (grants.userClaims), a string or boolean that presence carries as text.
-  additionalProperties: Type.Union([Type.String({ maxLength: 256 }), Type.Boolean()]),
+  additionalProperties: Type.Union([presenceText(256), Type.Boolean()]),
   propertyNames: { pattern: USER_CLAIM_NAME, maxLength: 64 },
   maxProperties: 32
 })
@@ -83,7 +85,7 @@ export const tokenRequestSchema = (maxTtl: number) => Type.Object({
     user: Type.Optional(UserSchema),
     room: Type.Optional(RoomOptionsSchema),
     features: Type.Optional(FeaturesSchema),
-    group: Type.Optional(text(256))
+    group: Type.Optional(presenceText(256))
   }, { additionalProperties: false })),
   meeting: Type.Optional(Type.Object({
     // propertyNames, not a pattern-keyed Record: that only emits patternProperties, which lets any other key through.

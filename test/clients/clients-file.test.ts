@@ -127,8 +127,9 @@ t.test('a read error without an errno code still gives a message', async t => {
 })
 
 t.test('grants.userClaims: valid custom names load; a bad or known name stops start-up naming it', async t => {
-  const [client] = parseClients(json([entry('lms', { userClaims: ['department', 'lms:course', '_x.y-z'] })]), 'clients.json')
-  t.same(client!.grants.userClaims, ['department', 'lms:course', '_x.y-z'])
+  const [client] = parseClients(json([entry('lms', { userClaims: ['department', 'lms.course', '_x.y-z'] })]), 'clients.json')
+  t.same(client!.grants.userClaims, ['department', 'lms.course', '_x.y-z'])
+  t.match(refusal(t, json([entry('lms', { userClaims: ['lms:course'] })])), /client "lms", field grants\.userClaims: "lms:course" is not a valid claim name.*no ":", which would be an unbound XML namespace prefix/)
   t.match(refusal(t, json([entry('lms', { userClaims: ['department', '1st'] })])), /client "lms", field grants\.userClaims: "1st" is not a valid claim name/)
   t.match(refusal(t, json([entry('lms', { userClaims: ['has space'] })])), /"has space" is not a valid claim name/)
   t.match(refusal(t, json([entry('lms', { userClaims: ['Moderator'] })])), /"Moderator" is a claim Jitsi reads/)

@@ -24,6 +24,8 @@ const config = testConfig({ CLIENTS_FILE: file, RATE_LIMIT_MAX: '1000000', JWT_T
 
 // ---- the model, written from the contract (README), not from src/ ----
 const STRIPPED = ':?#[]@!$&\'()*+,;=></"'
+// XML 1.0 Char, written here from the spec, not imported from src/.
+const XML_TEXT = /^[\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]*$/u
 const KNOWN = ['recording', 'livestreaming', 'screen-sharing', 'transcription', 'name-readonly', 'file-upload']
 
 function modelRoomClaim (room: string) {
@@ -59,7 +61,7 @@ interface Req {
   room: string
   tenant?: string
   ttl?: number
-  context?: { user?: { name?: string, moderator?: boolean, affiliation?: string, role?: string, lobby?: unknown, 'hidden-from-recorder'?: unknown, department?: unknown }, features?: Record<string, boolean | string> }
+  context?: { user?: { name?: string, moderator?: boolean, affiliation?: string, role?: string, lobby?: unknown, 'hidden-from-recorder'?: unknown, department?: unknown, 'lms:course'?: string }, features?: Record<string, boolean | string> }
 }
 
 function expected (client: ClientName, req: Req): { status: number, fields: string[] } {
@@ -77,6 +79,9 @@ function expected (client: ClientName, req: Req): { status: number, fields: stri
   if (user.role !== undefined && user.role !== 'visitor') bad.push('context.user.role')
   for (const name of ['lobby', 'hidden-from-recorder'] as const) if (user[name] !== undefined && typeof user[name] !== 'boolean') bad.push(`context.user.${name}`)
   if (user.department !== undefined && typeof user.department !== 'string' && typeof user.department !== 'boolean') bad.push('context.user.department')
+  // Presence carries these as XML text; a ':' in a key would be an unbound namespace prefix.
+  for (const name of ['name', 'department'] as const) if (typeof user[name] === 'string' && !XML_TEXT.test(user[name])) bad.push(`context.user.${name}`)
+  if (user['lms:course'] !== undefined) bad.push('context.user.lms:course')
   if (bad.length > 0) return { status: 400, fields: bad.sort() }
 
   const ttl = req.ttl ?? Math.min(3600, grants.maxTtl ?? 3600)
@@ -124,8 +129,15 @@ const featuresArb = fc.option(fc.dictionary(
   fc.oneof({ weight: 8, arbitrary: fc.oneof(fc.boolean(), fc.constantFrom('true', 'false')) }, { weight: 1, arbitrary: fc.constantFrom('', 'yes') }),
   { maxKeys: 3 }
 ), { nil: undefined })
+// Code points XML 1.0 cannot carry (C0 controls, lone surrogates, non-characters) and ones it can, near them.
+const presenceUnsafe = fc.constantFrom('\u0000', '\u0001', '\u0008', '\u000b', '\u000c', '\u001f', '\ud800', '\udfff', '\ufffe', '\uffff')
+const presenceSafe = fc.constantFrom('\t', '\n', '\r', ' ', '\u007f', '\ud7ff', '\ue000', '\ufffd', '😀', 'a')
+const presenceText = fc.oneof(
+  { weight: 4, arbitrary: fc.string({ maxLength: 20 }) },
+  { weight: 1, arbitrary: fc.string({ unit: fc.oneof(presenceUnsafe, presenceSafe), minLength: 1, maxLength: 6 }) }
+)
 const userArb = fc.option(fc.record({
-  name: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
+  name: fc.option(presenceText, { nil: undefined }),
   moderator: fc.option(fc.boolean(), { nil: undefined }),
   affiliation: fc.option(fc.constantFrom('owner', 'moderator', 'teacher', 'member', 'admin'), { nil: undefined })
 }, { requiredKeys: [] }), { nil: undefined })
@@ -136,7 +148,8 @@ const newerClaimsArb = fc.oneof({ weight: 3, arbitrary: fc.constant({}) }, {
     role: fc.constantFrom('visitor', 'visitor', 'moderator'),
     lobby: fc.constantFrom(true, false, 'true'),
     'hidden-from-recorder': fc.constantFrom(true, false, false, 1),
-    department: fc.constantFrom('sales', true, 7)
+    department: fc.oneof(fc.constantFrom('sales', true, 7), presenceText),
+    'lms:course': fc.constantFrom(undefined, undefined, 'x')
   }, { requiredKeys: [] })
 })
 const requestArb = fc.record({ room: roomArb, tenant: tenantArb, ttl: ttlArb, user: fc.tuple(userArb, newerClaimsArb).map(([user, newer]) => user || Object.keys(newer).length > 0 ? { ...user, ...newer } : undefined), features: featuresArb }).map(({ room, tenant, ttl, user, features }) => {

@@ -52,3 +52,13 @@ t.test('API keys and IdP tokens are told apart without ambiguity', async t => {
   t.notOk(isIdpToken('a.b.c.d.e'), 'JWE (five parts) is not accepted')
   t.notOk(isIdpToken('a+b.c.d'))
 })
+
+t.test('"not verified" however the IdP spells it, and identity values that cannot reach presence', async t => {
+  for (const spelling of [false, 'false', 'FALSE', ' False ']) {
+    t.same(idpIdentity({ sub: 'u', email: 'mallory@example.org', email_verified: spelling }, undefined), { id: 'u', moderator: false }, JSON.stringify(spelling))
+  }
+  t.same(idpIdentity({ sub: 'u', email: 'a@example.org', email_verified: 'true' }, undefined), { id: 'u', email: 'a@example.org', moderator: false })
+  t.same(idpIdentity({ sub: 'u', name: 'Eve\u001f', preferred_username: 'eve', email: 'e\u0000@example.org', picture: 'https://example.org/\uFFFF' }, undefined),
+    { id: 'u', name: 'eve', moderator: false }, 'each unusable value is dropped; the next name source is taken')
+  t.equal(idpIdentity({ sub: 'u\uD800' }, undefined), undefined, 'an unusable sub names nobody')
+})

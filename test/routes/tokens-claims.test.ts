@@ -6,7 +6,7 @@ import t from 'tap'
 import { bearer, build, decodeJwt, testConfig, writeClientsFile } from '../helper.js'
 
 const { file, keys } = writeClientsFile([
-  { id: 'root', grants: { rooms: ['*'], wildcardRoom: true, tenants: ['*'], moderator: true, features: ['*'], userClaims: ['department', 'lms:course'] } },
+  { id: 'root', grants: { rooms: ['*'], wildcardRoom: true, tenants: ['*'], moderator: true, features: ['*'], userClaims: ['department', 'lms.course'] } },
   { id: 'lms', grants: { rooms: ['course-*'], moderator: false, features: ['recording'] } },
   { id: 'mod', grants: { rooms: ['course-*'], moderator: true, features: ['*'] } }
 ])
@@ -22,14 +22,14 @@ t.test('new user and room claims are emitted with the types their readers need',
   const res = await post(app, 'root', {
     room: 'Town Hall',
     context: {
-      user: { name: 'Ann', 'hidden-from-recorder': true, role: 'visitor', lobby: true, department: 'sales', 'lms:course': true },
+      user: { name: 'Ann', 'hidden-from-recorder': true, role: 'visitor', lobby: true, department: 'sales', 'lms.course': true },
       room: { lobby_autostart: false },
       features: { 'send-private-message': true }
     }
   })
   t.equal(res.statusCode, 201, res.body)
   const { payload } = decodeJwt(res.json().token)
-  t.same(payload.context.user, { name: 'Ann', 'hidden-from-recorder': true, role: 'visitor', lobby: true, department: 'sales', 'lms:course': true })
+  t.same(payload.context.user, { name: 'Ann', 'hidden-from-recorder': true, role: 'visitor', lobby: true, department: 'sales', 'lms.course': true })
   t.same(payload.context.room, { lobby_autostart: false }, 'token_lobby_autostart acts on the boolean false only')
   t.same(payload.context.features, { 'send-private-message': 'true' })
   t.notOk('moderator' in payload, 'no top-level moderator unless JWT_TOP_LEVEL_MODERATOR is on')
@@ -169,4 +169,20 @@ t.test('identityFields and guestIdentityFields: an API client may not put a fiel
   const refused = await anon.inject({ method: 'POST', url: '/tokens', headers: bearer(strictKeys.anon), payload: { room: 'r', context: { user: { id: 'u', name: 'A' } } } })
   t.same(paths(refused), ['context.user.id'])
   t.match(refused.json().errors[0].message, /identityFields grant/)
+})
+
+t.test('what reaches other participants is XML text: control and non-characters are 400s naming the field', async t => {
+  const { app } = await build(t, config)
+  const res = await post(app, 'root', {
+    room: 'r',
+    context: {
+      user: { name: 'Eve\u001f', email: 'e\u0000@example.org', avatar: 'https://example.org/\uFFFE.png', id: 'x\uD800', department: 'sales\u0007' },
+      group: 'g\uFFFF'
+    }
+  })
+  t.equal(res.statusCode, 400)
+  t.same(paths(res).sort(), ['context.group', 'context.user.avatar', 'context.user.department', 'context.user.email', 'context.user.id', 'context.user.name'])
+  t.match(res.json().errors.find((e: { path: string }) => e.path === 'context.user.name').message, /contains U\+001F, which XML cannot carry/)
+  const fine = await post(app, 'root', { room: 'r', context: { user: { name: 'Zoë\tTab 😀', department: 'a\nb' }, group: 'acme' } })
+  t.equal(fine.statusCode, 201, fine.body)
 })

@@ -4,6 +4,7 @@
  * the claim is silently ignored, or presence carries something unreadable.
  */
 import { USER_CLAIM_NAME } from '../user-claims.js'
+import { isXmlText, xmlTextProblem } from '../xml-text.js'
 import { hint, pass, show, type CheckResult } from './check.js'
 
 const NAME = new RegExp(USER_CLAIM_NAME)
@@ -29,6 +30,7 @@ function userProblems (user: Record<string, unknown>): string[] {
   for (const [name, value] of Object.entries(user)) {
     if (!NAME.test(name)) problems.push(`context.user key ${show(name)} is not an XML name, so mod_presence_identity cannot put it into presence`)
     else if (typeof value === 'object' || value === undefined) problems.push(`context.user.${name} is ${show(value)}; presence carries every value as text, so send a string or boolean`)
+    else if (typeof value === 'string' && !isXmlText(value)) problems.push(`context.user.${name} ${xmlTextProblem(value)}`)
     else if (SENSITIVE_NAME.test(name)) problems.push(`context.user.${name} looks private, and mod_presence_identity shows every context.user key to every participant`)
   }
   const role = user.role
@@ -46,6 +48,8 @@ export function contextClaimsCheck (payload: Record<string, unknown>): CheckResu
   const context = objectAt(payload.context)
   const sections = { user: objectAt(context?.user), room: objectAt(context?.room) }
   const problems = sections.user ? userProblems(sections.user) : []
+  const group = context?.group
+  if (typeof group === 'string' && !isXmlText(group)) problems.push(`context.group ${xmlTextProblem(group)}`)
   for (const [where, name, reader] of BOOLEAN_ONLY) {
     const value = sections[where]?.[name]
     if (value !== undefined && typeof value !== 'boolean') problems.push(`context.${where}.${name} is ${show(value)}, but ${reader} acts only on a boolean`)

@@ -55,3 +55,9 @@ t.test('identity broadcast: private-looking keys are flagged, e-mail is named as
   t.match(contextClaimsCheck({ context: { user: { name: 'A', email: 'a@example.org' } } }), { ok: true, detail: /context\.user\.email, like every context\.user key, is shown to every participant/ })
   t.notMatch(contextClaimsCheck({ context: { user: { name: 'A' } } }).detail, /email/)
 })
+
+t.test('values that are not XML text break presence: flagged in context.user and context.group', async t => {
+  const flagged = contextClaimsCheck({ context: { user: { name: 'Eve\u001f', department: 'x\uFFFE' }, group: 'g\u0000' } })
+  t.match(flagged, { ok: false, detail: /context\.user\.name contains U\+001F.*context\.user\.department contains U\+FFFE.*context\.group contains U\+0000/ })
+  t.match(contextClaimsCheck({ context: { user: { name: 'Zoë' }, group: 'acme' } }), { ok: true })
+})
