@@ -86,11 +86,22 @@ export function frameworkError (error: FastifyError, request: FastifyRequest, re
   return sendProblem(request, reply, BAD_URL)
 }
 
+/** The router decodes the path; the query string is parsed leniently, so it is checked on its own. */
+export function checkQuery (request: FastifyRequest): void {
+  const query = request.url.indexOf('?')
+  if (query !== -1 && !decodable(request.url.slice(query + 1))) throw new ProblemError(400, BAD_URL.reason, BAD_URL.detail)
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route checks its query itself, after its rate limit (the login's pages). */
+    checksOwnQuery?: boolean
+  }
+}
+
 export default fp(async function errorHandler (fastify) {
-  // The router decodes the path; the query string is parsed leniently, so it is checked here.
   fastify.addHook('onRequest', async (request) => {
-    const query = request.url.indexOf('?')
-    if (query !== -1 && !decodable(request.url.slice(query + 1))) throw new ProblemError(400, BAD_URL.reason, BAD_URL.detail)
+    if (request.routeOptions.config.checksOwnQuery !== true) checkQuery(request)
   })
   fastify.setErrorHandler(function (error: FastifyError | ProblemError, request, reply) {
     const classified = classify(error, request.body)

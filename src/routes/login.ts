@@ -10,6 +10,7 @@ import type { Config } from '../config.js'
 import type { ProblemError } from '../problems.js'
 import { idpIdentity, type IdpIdentity } from '../oidc/identity.js'
 import { roomClaim, tenantClaim } from '../jitsi/room-name.js'
+import { checkQuery } from '../plugins/error-handler.js'
 import { oidcCallers } from '../plugins/oidc-auth.js'
 import { idpClient, IdpRefused, newNonce, newVerifier } from '../login/idp-client.js'
 import { parseJitsiState, type JitsiLoginState, type StateError } from '../login/jitsi-state.js'
@@ -61,6 +62,8 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
 
   // Per client address (request.ip, behind TRUST_PROXY), shared through Redis like POST /tokens' limit.
   const rateLimit = { max: Math.min(config.rateLimit.max, LOGIN_RATE_LIMIT) }
+  // After the rate limit (route-level onRequest), so malformed requests spend the same budget.
+  fastify.addHook('preValidation', async (request) => checkQuery(request))
 
   /** Only the logout pages may be framed, and only by the Jitsi origin (its hidden logout iframe). */
   function sendPage (reply: FastifyReply, page: Page, framable = false) {
@@ -110,6 +113,12 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
       // The rate limiter (before the handler) has set Retry-After; only /login's nonce says "inline" yet.
       const inline = request.routeOptions.url === '/login' && text((request.query as Record<string, unknown>).nonce) !== undefined
       return fail(request, reply, inline, { status: 429, reason: 'rate_limited', title: 'Too many logins', text: 'Too many logins from this address. Wait a minute and try again.' })
+    }
+    // The client's own mistake (a malformed URL): its status and a page, no error log, no stack.
+    const status = Number(error.statusCode)
+    if (status >= 400 && status < 500) {
+      request.log.info({ event: 'login.bad_request', reason: error.reason }, 'malformed login request')
+      return fail(request, reply, false, { status, reason: error.reason ?? 'bad_request', title: 'Login failed', text: 'The login link is malformed. Go back to the meeting and try again.' })
     }
     request.log.error({ err: error, event: 'login.unavailable' }, 'no token could be made for this login')
     if (error.headers) reply.headers(error.headers)
@@ -178,7 +187,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     return true
   }
 
-  fastify.get('/login', { schema: { hide: true }, config: { rateLimit } }, async (request, reply) => {
+  fastify.get('/login', { schema: { hide: true }, config: { rateLimit, checksOwnQuery: true } }, async (request, reply) => {
     const query = request.query as Record<string, unknown>
     let inline = text(query.nonce) !== undefined
     let jitsi: JitsiLoginState
@@ -211,7 +220,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     return reply.header('cache-control', 'no-store').redirect(authorizationUrl)
   })
 
-  fastify.get('/login/callback', { schema: { hide: true }, config: { audit: true, rateLimit } }, async (request, reply) => {
+  fastify.get('/login/callback', { schema: { hide: true }, config: { audit: true, rateLimit, checksOwnQuery: true } }, async (request, reply) => {
     const query = request.query as Record<string, unknown>
     const transaction = await transactions.open(query.state, request.cookies)
     if (!transaction) {
@@ -237,7 +246,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
   })
 
   /** Jitsi's tokenLogoutUrl (§11.8): ends the IdP session where the IdP supports RP-initiated logout. */
-  fastify.get('/logout', { schema: { hide: true } }, async (request, reply) => {
+  fastify.get('/logout', { schema: { hide: true }, config: { rateLimit, checksOwnQuery: true } }, async (request, reply) => {
     const hint = text((request.query as Record<string, unknown>).id_token_hint)
     let who: string | undefined
     let target: string | undefined
@@ -256,7 +265,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     return sendPage(reply, postMessagePage(200, { type: 'logout-success' }, jitsiOrigin, loggedOut), true)
   })
 
-  fastify.get('/logout/done', { schema: { hide: true } }, async (_request, reply) => {
+  fastify.get('/logout/done', { schema: { hide: true }, config: { rateLimit, checksOwnQuery: true } }, async (_request, reply) => {
     return sendPage(reply, postMessagePage(200, { type: 'logout-success' }, jitsiOrigin, loggedOut), true)
   })
 }
