@@ -5,7 +5,7 @@
 import Fastify, { type HTTPMethods } from 'fastify'
 import t from 'tap'
 import app, { LOG_REDACTIONS, serverOptions } from '../../src/app.js'
-import { bearer, testConfig, writeClientsFile } from '../helper.js'
+import { bearer, writeClientsFile } from '../helper.js'
 import { startTestIdp } from '../support/oidc-idp.js'
 import { LOGIN_BASE, loginConfig } from '../login/support.js'
 
