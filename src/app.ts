@@ -9,6 +9,7 @@ import type { Config } from './config.js'
 import { lazySchemaController } from './lazy-compilers.js'
 import { REQUEST_AJV_OPTIONS } from './schemas/request-validation.js'
 import { fastifyTrustProxy } from './config/trust-proxy.js'
+import { trustedPeer } from './config/trusted-peer.js'
 import corsPolicy from './plugins/external/cors.js'
 import securityHeaders from './plugins/external/helmet.js'
 import openapi from './plugins/external/swagger.js'
@@ -38,6 +39,7 @@ export const REQUEST_TIMEOUT_MS = 10_000
 
 /** Fastify's own options: logging, body limit, strict validation, request ids, timeouts (shorter in tests). */
 export function serverOptions (config: Config, logger: FastifyServerOptions['logger'] = true, requestTimeout = REQUEST_TIMEOUT_MS): FastifyHttpOptions<RawServerDefault> {
+  const fromProxy = trustedPeer(config.trustProxy)
   return {
     logger,
     // One line per request is written by plugins/request-log.ts instead of Fastify's two.
@@ -45,11 +47,12 @@ export function serverOptions (config: Config, logger: FastifyServerOptions['log
     bodyLimit: config.bodyLimit,
     // request.ip (failed-auth budget, audit lines) is X-Forwarded-For's client only behind a trusted proxy.
     trustProxy: fastifyTrustProxy(config.trustProxy),
-    // Reverse proxies may pass the id they logged; anything else gets a fresh one.
+    // A trusted reverse proxy (TRUST_PROXY) may pass the id it logged; anyone else gets a fresh one, so a
+    // client cannot plant ids in our logs.
     requestIdHeader: false,
     genReqId: (request) => {
       const id = request.headers['x-request-id']
-      return typeof id === 'string' && REQUEST_ID.test(id) ? id : randomUUID()
+      return typeof id === 'string' && REQUEST_ID.test(id) && fromProxy(request.socket?.remoteAddress) ? id : randomUUID()
     },
     requestTimeout,
     // Node 20 enforces requestTimeout only when the server is created with it, and looks every

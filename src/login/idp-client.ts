@@ -25,10 +25,13 @@ export class IdpRefused extends Error {
   }
 }
 
+/** An OAuth error code (RFC 6749 §4.1.2.1: access_denied, invalid_grant…): short, lower-case, underscores. */
+const OAUTH_ERROR_CODE = /^[a-z][a-z0-9_]{0,63}$/
+
 function refusal (error: unknown): IdpRefused {
-  // The IdP's own error code (access_denied, invalid_grant…) is safe to show; descriptions may not be.
+  // The code comes from the callback URL, which anyone can write: shown only when it looks like one.
   const code = error instanceof client.AuthorizationResponseError || error instanceof client.ResponseBodyError ? error.error : 'invalid_response'
-  return new IdpRefused(code, { cause: error })
+  return new IdpRefused(OAUTH_ERROR_CODE.test(code) ? code : 'invalid_response', { cause: error })
 }
 
 export function idpClient (issuer: string, login: LoginConfig, cooldown: number) {

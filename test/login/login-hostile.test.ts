@@ -119,6 +119,15 @@ t.test('an IdP error in the callback is a readable page (or oauth-error inline)'
   const res = await app.inject({ url: `/login/callback?error=access_denied&state=${state}&iss=${encodeURIComponent(idp.issuer)}`, cookies: started.cookies })
   t.equal(res.statusCode, 403)
   t.same(postedMessage(res.body).message, { type: 'oauth-error', error: 'The identity provider did not log you in (access_denied). Go back to the meeting and try again.' })
+
+  // Anyone can write the callback URL: text that is not an OAuth error code is never shown to the person.
+  const again = await startLogin(app, loginUrl(jitsiState('room')))
+  const againState = new URL(again.location!).searchParams.get('state')!
+  const lure = encodeURIComponent('Your account is locked, call +1 555 0100')
+  const forged = await app.inject({ url: `/login/callback?error=${lure}&state=${againState}&iss=${encodeURIComponent(idp.issuer)}`, cookies: again.cookies })
+  t.equal(forged.statusCode, 403)
+  t.notMatch(forged.body, /locked|555/)
+  t.match(forged.body, /did not log you in \(invalid_response\)/)
 })
 
 t.test('an IdP that names nobody usable gets no token', async t => {

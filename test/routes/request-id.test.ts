@@ -33,9 +33,15 @@ t.test('X-Request-Id is on every answer: success, errors, 404, 413, 415, 429, he
   }
 })
 
-t.test('an id the proxy sent is echoed; anything unsafe is replaced', async t => {
-  const { app } = await build(t)
+t.test('an id a trusted proxy sent is echoed; anything unsafe, or from anyone else, is replaced', async t => {
+  const { app } = await build(t, testConfig({ TRUST_PROXY: 'loopback' }))
   t.equal((await app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'nginx-4f2a.1' } })).headers['x-request-id'], 'nginx-4f2a.1')
+  const { app: direct } = await build(t)
+  t.match((await direct.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'nginx-4f2a.1' } })).headers['x-request-id'], /^[0-9a-f-]{36}$/, 'without TRUST_PROXY a client cannot name its request')
+  const { app: elsewhere } = await build(t, testConfig({ TRUST_PROXY: '10.0.0.0/8, fd00::/8' }))
+  t.match((await elsewhere.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'planted' } })).headers['x-request-id'], /^[0-9a-f-]{36}$/, 'a peer outside TRUST_PROXY')
+  const { app: hops } = await build(t, testConfig({ TRUST_PROXY: '1' }))
+  t.equal((await hops.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'hop-1' } })).headers['x-request-id'], 'hop-1', 'a hop count trusts the nearest peer')
   const replaced = (await app.inject({ method: 'GET', url: '/nope', headers: { 'x-request-id': 'a b\r\nSet-Cookie: x' } })).headers['x-request-id']
   t.match(replaced, /^[0-9a-f-]{36}$/)
 })
