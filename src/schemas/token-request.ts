@@ -70,8 +70,11 @@ const EXAMPLE = {
 
 /** Levels of arrays and objects a `meeting.config` value may nest, e.g. {"buttons": [["a"]]} is 2. */
 export const MEETING_CONFIG_DEPTH = 3
-/** A `meeting.config` key (the part after `config.` in the link hash), and how many a link may set. */
-export const MEETING_CONFIG_KEY = '[A-Za-z][A-Za-z0-9_.]{0,99}'
+/**
+ * A `meeting.config` key (the part after `config.` in the link hash), and how many a link may set. No
+ * segment may be __proto__, constructor or prototype: the client sets the dotted path into its config.
+ */
+export const MEETING_CONFIG_KEY = '(?!(?:[A-Za-z0-9_]*\\.)*(?:__proto__|constructor|prototype)(?:\\.|$))[A-Za-z][A-Za-z0-9_.]{0,99}'
 export const MAX_MEETING_CONFIG_KEYS = 32
 /** One `meeting.config` value: any JSON nested at most MEETING_CONFIG_DEPTH levels. */
 export const MeetingConfigValue = boundedJsonValue(MEETING_CONFIG_DEPTH)

@@ -40,3 +40,16 @@ t.test('thousands of levels, of arrays or objects, are a 400, never a 5xx', asyn
     }
   }
 })
+
+t.test('meeting.config keys with a __proto__, constructor or prototype segment are 400s', async t => {
+  const config = testConfig()
+  const { app } = await build(t, config)
+  const post = (meetingConfig: object) => app.inject({ method: 'POST', url: '/tokens', headers: bearer(config.developmentApiKey), payload: { room: 'r', meeting: { config: meetingConfig } } })
+  for (const key of ['constructor.prototype.polluted', 'toolbar.__proto__.x', 'a.prototype', 'constructor']) {
+    const res = await post({ [key]: true })
+    t.equal(res.statusCode, 400, key)
+    t.match(res.json().errors, [{ path: `meeting.config.${key}` }], key)
+  }
+  t.equal((await post(JSON.parse('{"__proto__": {"x": 1}}'))).statusCode, 400, 'a bare __proto__ key: refused by the JSON parser already')
+  t.equal((await post({ 'toolbar.prototypes': 1, constructors: 2 })).statusCode, 201, 'only whole segments are refused')
+})
