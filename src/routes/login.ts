@@ -214,6 +214,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     } catch (error) {
       return unavailable(request, reply, inline, error)
     }
+    for (const name of await transactions.stale(request.cookies)) reply.clearCookie(name, { path: cookiePath })
     reply.setCookie(transactionCookie(transaction.id), sealed, {
       path: cookiePath, httpOnly: true, secure: config.production, sameSite: 'lax', maxAge: TRANSACTION_TTL
     })

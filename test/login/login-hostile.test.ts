@@ -218,3 +218,23 @@ t.test('logins are rate-limited per address, with a readable 429 page (or oauth-
   t.match(callback.body, /Too many logins/)
   t.notMatch(callback.body, /postMessage/)
 })
+
+t.test('abandoned logins do not pile up: a browser keeps at most two transaction cookies', async t => {
+  const idp = await startTestIdp(t, LOGIN_BASE)
+  const { app } = await build(t, loginConfig(idp))
+  const jar: Record<string, string> = {}
+  const setAt: string[] = []
+  for (let attempt = 0; attempt < 15; attempt++) {
+    const res = await app.inject({ method: 'GET', url: loginUrl(jitsiState(`room-${attempt}`)), cookies: jar })
+    t.equal(res.statusCode, 302)
+    for (const cookie of res.cookies) {
+      if (cookie.maxAge === 0 || (cookie.expires && cookie.expires.getTime() <= Date.now())) delete jar[cookie.name]
+      else { jar[cookie.name] = cookie.value; setAt.push(cookie.name) }
+    }
+    t.ok(Object.keys(jar).length <= 2, `after ${attempt + 1} logins the browser holds ${Object.keys(jar).length}`)
+  }
+  t.same(Object.keys(jar).sort(), setAt.slice(-2).sort(), 'the two newest are kept: a second tab still finishes')
+  jar.jts_login_AAAAAAAAAAAAAAAAAAAAAA = 'forged'
+  const res = await app.inject({ method: 'GET', url: loginUrl(jitsiState('room')), cookies: jar })
+  t.ok(res.cookies.some(cookie => cookie.name === 'jts_login_AAAAAAAAAAAAAAAAAAAAAA' && cookie.value === ''), 'a cookie that does not open is expired too')
+})
