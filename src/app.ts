@@ -21,6 +21,7 @@ import errorHandler, { frameworkError } from './plugins/error-handler.js'
 import metrics from './plugins/metrics.js'
 import readiness from './plugins/readiness.js'
 import requestLog from './plugins/request-log.js'
+import untrustedForwarding from './plugins/untrusted-forwarding.js'
 import signer from './plugins/signer.js'
 import tokenIssuer from './plugins/token-issuer.js'
 import healthRoutes from './routes/health.js'
@@ -85,6 +86,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(readiness)
   await fastify.register(errorHandler)
   await fastify.register(requestLog)
+  await fastify.register(untrustedForwarding, { config })
   // Before the routes: they document and time every route registered after them.
   await fastify.register(openapi)
   // Before metrics: a wrong metrics token spends the same failed-auth budget as a wrong API key.

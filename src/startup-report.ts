@@ -39,6 +39,11 @@ export function startupWarnings (config: Config, clients: number): string[] {
     warnings.push(`CLIENTS_FILE ${config.clientsFile} lists no clients, so nothing can mint tokens: add one with ` +
       `"jitsi-token-service client add --file ${config.clientsFile}" and send SIGHUP`)
   }
+  // Browsers reach the login and the token exchange through a TLS proxy; without TRUST_PROXY every person
+  // shares the proxy's address, so one address's junk spends everyone's rate limit.
+  if (config.trustProxy === undefined && (loginOn(config) || config.oidc !== undefined)) {
+    warnings.push('TRUST_PROXY is not set, but browsers reach this service (OIDC or the login), usually through a reverse proxy: then every person shares the proxy\'s address in rate limits and audit lines. Set TRUST_PROXY to the proxy\'s address or range (docker-jitsi-meet\'s web container: 172.16.0.0/12, or the meet.jitsi subnet)')
+  }
   if (config.production && config.metricsToken === undefined) {
     warnings.push('GET /metrics answers anyone who reaches the service (METRICS_TOKEN is not set): restrict it in the network, or set METRICS_TOKEN')
   }

@@ -93,3 +93,14 @@ t.test('TRUST_PROXY accepts addresses, CIDR ranges, proxy-addr names and hop cou
     }
   }
 })
+
+t.test('X-Forwarded-For from a peer TRUST_PROXY does not name: ignored, and said once in the log', async t => {
+  const { app, logs } = await build(t, testConfig())
+  for (let i = 0; i < 3; i++) await app.inject({ method: 'GET', url: '/health', headers: { 'x-forwarded-for': '203.0.113.9' } })
+  const warnings = logs.filter(line => line.event === 'config.untrusted_proxy')
+  t.equal(warnings.length, 1, 'once, not per request')
+  t.match(warnings[0], { level: 40, peer: '127.0.0.1', msg: /set TRUST_PROXY/ })
+  const { app: trusted, logs: quiet } = await build(t, testConfig({ TRUST_PROXY: 'loopback' }))
+  await trusted.inject({ method: 'GET', url: '/health', headers: { 'x-forwarded-for': '203.0.113.9' } })
+  t.notOk(quiet.some(line => line.event === 'config.untrusted_proxy'), 'a trusted proxy is what TRUST_PROXY is for')
+})
