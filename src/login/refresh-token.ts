@@ -2,12 +2,13 @@
  * Our refresh token (the `refreshToken` of an inline login, docs/jitsi.md §11.6, §11.10): opaque to
  * Jitsi, encrypted with LOGIN_SECRET, bound to the person, room and tenant it was issued for. It may
  * carry the IdP's own refresh token, so a refresh asks the IdP first. Rotation keeps the first
- * login's expiry: refreshing never makes a login last longer. Each token has its own `jti`, so a used
- * one can be recognised (used-refreshes.ts).
+ * login's expiry: refreshing never makes a login last longer. Each token names its login's chain and
+ * its generation in it, so a used one is recognised and its whole chain revoked (refresh-chains.ts).
  */
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import type { JWTPayload } from 'jose'
 import type { IdpIdentity } from '../oidc/identity.js'
+import type { ChainToken } from './refresh-chains.js'
 import { sealer } from './sealed.js'
 
 export interface RefreshGrant {
@@ -17,19 +18,41 @@ export interface RefreshGrant {
   idpRefreshToken?: string
 }
 
+/** Where a token stands in its login's chain. */
+export interface ChainPosition {
+  chain: string
+  generation: number
+  loginAt: number
+}
+
+export type OpenedRefresh = RefreshGrant & ChainPosition & { exp: number }
+
 /** A working day: a meeting that outlives it needs a real login. */
 export const REFRESH_TTL = 8 * 3600
+
+/** The person as the chain store keys them: a hash, so no IdP subject sits in Redis. */
+export function chainPerson (identity: Pick<IdpIdentity, 'id'>): string {
+  return createHash('sha256').update(identity.id).digest('base64url')
+}
+
+export function chainToken (opened: OpenedRefresh): ChainToken {
+  return { chain: opened.chain, generation: opened.generation, loginAt: opened.loginAt, exp: opened.exp, person: chainPerson(opened.identity) }
+}
 
 export function refreshTokens (secret: string) {
   const sealed = sealer(secret, 'refresh-token')
   return {
-    /** `expiresAt` (Unix seconds) keeps a rotated token's lifetime; omitted for a new login. */
-    seal (grant: RefreshGrant, expiresAt?: number): Promise<string> {
-      const ttl = expiresAt === undefined ? REFRESH_TTL : Math.max(1, expiresAt - Math.floor(Date.now() / 1000))
-      return sealed.seal({ ...grant, jti: randomUUID() } as unknown as JWTPayload, ttl)
+    /** A new login's first token, or (with `previous`) the next one in its chain, expiring with the login. */
+    seal (grant: RefreshGrant, previous?: OpenedRefresh): Promise<string> {
+      const now = Math.floor(Date.now() / 1000)
+      const position: ChainPosition = previous === undefined
+        ? { chain: randomUUID(), generation: 0, loginAt: now }
+        : { chain: previous.chain, generation: previous.generation + 1, loginAt: previous.loginAt }
+      const ttl = previous === undefined ? REFRESH_TTL : Math.max(1, previous.exp - now)
+      return sealed.seal({ ...grant, ...position } as unknown as JWTPayload, ttl)
     },
-    async open (token: string): Promise<(RefreshGrant & { exp: number, jti: string }) | undefined> {
-      return await sealed.open(token) as unknown as (RefreshGrant & { exp: number, jti: string }) | undefined
+    async open (token: string): Promise<OpenedRefresh | undefined> {
+      return await sealed.open(token) as unknown as OpenedRefresh | undefined
     }
   }
 }

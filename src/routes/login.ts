@@ -17,8 +17,8 @@ import { parseJitsiState, type JitsiLoginState, type StateError } from '../login
 import { LoginRefusal, loginTokenIssuer } from '../login/login-token.js'
 import { messagePage, postMessagePage, type MessageOptions, type Page } from '../login/pages.js'
 import { appLink } from '../login/platform-return.js'
-import { refreshTokens } from '../login/refresh-token.js'
-import { usedRefreshes } from '../login/used-refreshes.js'
+import { chainPerson, chainToken, REFRESH_TTL, refreshTokens } from '../login/refresh-token.js'
+import { refreshChains } from '../login/refresh-chains.js'
 import { MAX_TRANSACTION_COOKIE, newTransactionId, TRANSACTION_TTL, transactionCookie, transactionStore, type LoginTransaction } from '../login/transaction.js'
 
 const text = (value: unknown) => typeof value === 'string' && value !== '' ? value : undefined
@@ -46,7 +46,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
   const idp = idpClient(oidc.issuer, settings, oidc.jwksCooldown)
   const transactions = transactionStore(settings.secret)
   const refreshes = refreshTokens(settings.secret)
-  const used = usedRefreshes(undefined, fastify.rateLimitStore.redis)
+  const chains = refreshChains(fastify.rateLimitStore.redis)
   const tokens = loginTokenIssuer(fastify, config)
   const callerFor = oidcCallers(oidc)
   const jitsiOrigin = new URL(config.publicUrl).origin
@@ -166,9 +166,9 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
       request.log.info({ event: 'login.refresh_refused', requestId: request.id, client: `oidc:${identity.id}`, reason }, 'refresh refused; asking the person to log in')
       return false
     }
-    // Rotation: once used, a refresh token is spent ('store_full': the store cannot vouch for it, so no).
-    const use = await used.claim(grant.jti, grant.exp)
-    if (use !== 'first') return refused(use)
+    // Rotation: only the chain's current token refreshes; an older one revokes the whole chain.
+    const use = await chains.use(chainToken(grant))
+    if (use !== 'current') return refused(use)
     let idToken: string | undefined
     if (idpRefreshToken !== undefined) {
       try {
@@ -183,7 +183,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
       }
     }
     const rotated = { identity, room: grant.room, tenant: grant.tenant, idpRefreshToken }
-    await deliver(request, reply, 'refresh', identity, jitsi, inline, { idToken, refreshToken: () => refreshes.seal(rotated, grant.exp) })
+    await deliver(request, reply, 'refresh', identity, jitsi, inline, { idToken, refreshToken: () => refreshes.seal(rotated, grant) })
     return true
   }
 
@@ -254,7 +254,11 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     try {
       if (hint !== undefined) {
         const outcome = await fastify.oidc!.authenticate(hint)
-        if (!('reason' in outcome)) who = outcome.id
+        if (!('reason' in outcome)) {
+          who = outcome.id
+          // Ends every refresh chain this person started, here and (with Redis) on every replica.
+          await chains.logout(chainPerson(outcome.identity!), Math.floor(Date.now() / 1000) + REFRESH_TTL)
+        }
       }
       target = await idp.endSessionUrl(`${settings.baseUrl}/logout/done`, hint)
     } catch (error) {
