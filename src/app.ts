@@ -88,7 +88,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(requestLog)
   await fastify.register(untrustedForwarding, { config })
   // Before the routes: they document and time every route registered after them.
-  await fastify.register(openapi)
+  await fastify.register(openapi, { serveDocument: config.apiDocs })
   // Before metrics: a wrong metrics token spends the same failed-auth budget as a wrong API key.
   await fastify.register(rateLimits, { config })
   await fastify.register(metrics, { config })
@@ -103,7 +103,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(tokenRoutes, { config })
   await fastify.register(verifyRoutes, { config })
   if (config.login) await fastify.register(import('./routes/login.js'), { config })
-  await fastify.register(docsPage)
+  if (config.apiDocs) await fastify.register(docsPage)
 }
 
 // Not encapsulated, so server.ts and tests reach its decorators (clients.reload, readiness, …).

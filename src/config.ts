@@ -62,6 +62,8 @@ export interface Config {
   bodyLimit: number
   /** Bearer token GET /metrics requires (METRICS_TOKEN); undefined: open (production: only with METRICS_PUBLIC=true). Never logged. */
   metricsToken?: string
+  /** API_DOCS: serve /docs and /openapi.json. */
+  apiDocs: boolean
   /** Graceful shutdown (src/shutdown.ts): drain window, then a hard deadline, both in ms from the signal. */
   shutdown: { drainMs: number, timeoutMs: number }
   /** Variables that fell back to a development default, for the start-up banner. */
@@ -194,6 +196,7 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
     rateLimit: { max: env.RATE_LIMIT_MAX, window: env.RATE_LIMIT_WINDOW, authFailures: env.AUTH_FAILURE_LIMIT, redisUrl: env.RATE_LIMIT_REDIS_URL },
     bodyLimit: env.BODY_LIMIT,
     metricsToken: env.METRICS_TOKEN,
+    apiDocs: env.API_DOCS,
     shutdown: { drainMs: env.SHUTDOWN_DRAIN, timeoutMs: env.SHUTDOWN_TIMEOUT },
     developmentDefaults: defaults
   }

@@ -9,6 +9,7 @@
  */
 import fp from 'fastify-plugin'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import { sendProblem } from '../error-handler.js'
 
 const DOCS_POLICY = {
   'default-src': ["'none'"],
@@ -55,8 +56,10 @@ export default fp(async function docsPage (fastify) {
   async function serve (request: FastifyRequest, reply: FastifyReply) {
     docs ??= docsServer(fastify)
     const answer = await (await docs).inject({ method: request.method as 'GET' | 'HEAD', url: request.url, headers: request.headers })
-    // Unknown asset: the API's own 404 (problem+json).
-    if (answer.statusCode === 404) return reply.callNotFound()
+    // Unknown asset, or swagger-ui's redirect of index.html?… to itself (a loop): the API's own 404.
+    if (answer.statusCode === 404 || (answer.statusCode === 302 && answer.headers.location === request.url)) return reply.callNotFound()
+    // The static server's own refusals (a NUL in the path: 403) in the API's format.
+    if (answer.statusCode >= 400) return sendProblem(request, reply, { status: answer.statusCode, reason: 'forbidden_path', detail: 'This path is not served.' })
     for (const [name, value] of Object.entries(answer.headers)) {
       if (!HOP_HEADERS.has(name)) reply.header(name, value!)
     }

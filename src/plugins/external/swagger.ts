@@ -60,7 +60,7 @@ async function documentServer (routes: readonly RouteOptions[]): Promise<Fastify
   return docs
 }
 
-export default fp(async function openapi (fastify) {
+export default fp(async function openapi (fastify, opts: { serveDocument?: boolean }) {
   // What @fastify/swagger keeps: every route but the HEAD ones Fastify adds (it leaves those out too).
   const routes: RouteOptions[] = []
   fastify.addHook('onRoute', (route) => { if (route.method !== 'HEAD') routes.push(route) })
@@ -72,5 +72,5 @@ export default fp(async function openapi (fastify) {
     return server.swagger.bind(server)
   })
 
-  fastify.get('/openapi.json', { schema: { hide: true }, config: { accessLogLevel: 'debug' } }, async () => (await fastify.openapiDocument())())
+  if (opts.serveDocument !== false) fastify.get('/openapi.json', { schema: { hide: true }, config: { accessLogLevel: 'debug' } }, async () => (await fastify.openapiDocument())())
 }, { name: 'openapi' })
