@@ -127,7 +127,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
 
   /** The token for `identity` in the state's room, delivered as the platform expects it (§11.5, §11.6, §11.11). */
   async function deliver (request: FastifyRequest, reply: FastifyReply, via: 'login' | 'refresh', identity: IdpIdentity,
-    jitsi: Omit<JitsiLoginState, 'refreshToken'>, inline: boolean, extras: { idToken?: string, refreshToken: () => Promise<string> }) {
+    jitsi: Omit<JitsiLoginState, 'refreshToken'>, inline: boolean, extras: { idToken?: string, refreshToken: () => Promise<string | undefined> }) {
     const caller = callerFor(identity)
     request.caller = caller
     if (inline) inlineRequests.add(request)

@@ -7,7 +7,8 @@ import t from 'tap'
 import { build, decodeJwt } from '../helper.js'
 import { CLIENT_ID, startTestIdp, type TestIdp } from '../support/oidc-idp.js'
 import { acceptsJoin } from '../support/prosody-verifier.js'
-import { refreshTokens } from '../../src/login/refresh-token.js'
+import { MAX_REFRESH_TOKEN, refreshTokens } from '../../src/login/refresh-token.js'
+import { MAX_STATE_LENGTH } from '../../src/login/jitsi-state.js'
 import { fullLogin, jitsiState, LOGIN_BASE, LOGIN_SECRET, loginConfig, loginUrl, postedMessage, PROSODY } from './support.js'
 import type { FastifyInstance } from 'fastify'
 
@@ -117,14 +118,14 @@ t.test('damaged, expired or foreign refresh tokens are ignored: the person logs 
   const now = Math.floor(Date.now() / 1000)
   const expired = await refreshTokens(LOGIN_SECRET).seal(grant, { ...grant, chain: 'c', generation: 0, loginAt: now - 8 * 3600, exp: now - 60 })
   const otherSecret = await refreshTokens('another-login-secret-with-32-characters!').seal({ identity: { id: 'alice', moderator: true }, room: 'Daily Standup' })
-  for (const token of [`${first.refreshToken.slice(0, -3)}AAA`, 'not-a-token', otherSecret]) {
+  for (const token of [`${first.refreshToken.slice(0, -3)}AAA`, 'not-a-token', otherSecret!]) {
     const res = await app.inject({ url: refreshUrl(token) })
     t.equal(res.statusCode, 302)
     t.equal(new URL(res.headers.location as string).origin, idp.issuer)
   }
   // Sealed with the least lifetime there is (1 s); wait it out.
   await new Promise(resolve => setTimeout(resolve, 1100))
-  const res = await app.inject({ url: refreshUrl(expired) })
+  const res = await app.inject({ url: refreshUrl(expired!) })
   t.equal(new URL(res.headers.location as string).origin, idp.issuer, 'expired')
 })
 
@@ -135,7 +136,7 @@ t.test('a refresh token that pairs one person with another\'s IdP session is ref
   await inlineLogin(app, 'Daily%20Standup', undefined, 'bob')
   idp.tamper = undefined
   const mixed = await refreshTokens(LOGIN_SECRET).seal({ identity: { id: 'alice', moderator: true }, room: 'Daily Standup', idpRefreshToken })
-  const res = await app.inject({ url: refreshUrl(mixed) })
+  const res = await app.inject({ url: refreshUrl(mixed!) })
   t.equal(res.statusCode, 302, 'no token as alice from bob\'s session')
 })
 
@@ -218,4 +219,17 @@ t.test('logout without RP-initiated logout at the IdP, or with the IdP down, sti
     t.same(postedMessage(res.body).message, { type: 'logout-success' })
     t.match(res.headers['content-security-policy'], /frame-ancestors https:\/\/meet\.example\.org$/)
   }
+})
+
+t.test('a refresh token stays small enough for the login state: the avatar goes first, then the token', async t => {
+  const tokens = refreshTokens(LOGIN_SECRET)
+  const identity = { id: 'alice', moderator: false, avatar: `https://example.org/${'a'.repeat(2000)}.png` }
+  const small = await tokens.seal({ identity, room: 'r', idpRefreshToken: 'x'.repeat(100) })
+  t.equal((await tokens.open(small!))?.identity.avatar, identity.avatar, 'kept when it fits')
+  const large = await tokens.seal({ identity, room: 'r', idpRefreshToken: 'x'.repeat(3000) })
+  t.ok(large!.length <= MAX_REFRESH_TOKEN)
+  t.same((await tokens.open(large!))?.identity, { id: 'alice', moderator: false }, 'the avatar is left out')
+  t.equal((await tokens.open(large!))?.idpRefreshToken, 'x'.repeat(3000), 'never the IdP\'s refresh token: a refresh must still ask the IdP')
+  t.equal(await tokens.seal({ identity, room: 'r', idpRefreshToken: 'x'.repeat(6000) }), undefined, 'no refresh token rather than one that cannot come back')
+  t.ok(`{"room":"r","refreshToken":"${large}"}`.length < MAX_STATE_LENGTH, 'fits in the state /login reads')
 })
