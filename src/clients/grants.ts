@@ -99,12 +99,15 @@ export function tenantGrantProblem (tenant: string | undefined, grants: Grants):
   return { path: 'tenant', message: tenants.length === 0 ? 'this client may not issue tokens for a tenant' : `is not among the tenants granted to this client (${tenants.join(', ')})` }
 }
 
+/** Where the moderator grant is set, for a refusal that says how to change it. */
+const MODERATOR_GRANT = 'its grant has moderator: false (set grants.moderator: true in CLIENTS_FILE, or add the client with jitsi-token-service client add --moderator)'
+
 export function moderatorGrantProblems (user: { moderator?: boolean, affiliation?: string } | undefined, grants: Grants): FieldProblem[] {
   if (grants.moderator || !user) return []
   const problems: FieldProblem[] = []
-  if (user.moderator === true) problems.push({ path: 'context.user.moderator', message: 'this client may not grant moderator rights' })
+  if (user.moderator === true) problems.push({ path: 'context.user.moderator', message: `this client may not grant moderator rights: ${MODERATOR_GRANT}` })
   if (user.affiliation !== undefined && OWNER_AFFILIATIONS.includes(user.affiliation)) {
-    problems.push({ path: 'context.user.affiliation', message: `"${user.affiliation}" makes the user owner, which this client may not grant` })
+    problems.push({ path: 'context.user.affiliation', message: `"${user.affiliation}" makes the user owner, which this client may not grant: ${MODERATOR_GRANT}` })
   }
   return problems
 }

@@ -1,6 +1,7 @@
 /** Turns Ajv's errors into one problem entry per bad field, named by its dotted path. */
 import type { FieldProblem } from './problem.js'
 import { formatProblem } from './formats.js'
+import { ttlHint, unknownFeatureHint, unknownFieldHint } from './problem-hints.js'
 import { TOO_DEEP_TYPE } from './json-value.js'
 
 interface AjvError {
@@ -38,15 +39,18 @@ function describe (error: AjvError, data: unknown): { path: string, message: str
   switch (keyword) {
     case 'required':
       return { path: dotted(instancePath, params.missingProperty), message: 'is required' }
-    case 'additionalProperties':
-      return {
-        path: dotted(instancePath, params.additionalProperty),
-        message: instancePath.endsWith('/features') ? 'is not a known feature name' : 'is not a known field'
-      }
+    case 'additionalProperties': {
+      const path = dotted(instancePath, params.additionalProperty)
+      if (instancePath.endsWith('/features')) return { path, message: `is not a known feature name: ${unknownFeatureHint(String(params.additionalProperty))}` }
+      const hint = instancePath === '' ? unknownFieldHint(path) : undefined
+      return { path, message: hint ? `is not a field: ${hint}` : 'is not a known field' }
+    }
     case 'enum':
       return { path: dotted(instancePath), message: `must be one of ${(params.allowedValues as unknown[]).map(v => JSON.stringify(v)).join(', ')}` }
-    case 'maximum':
-      return { path: dotted(instancePath), message: `must be at most ${String(params.limit)}` }
+    case 'maximum': {
+      const hint = instancePath === '/ttl' ? ttlHint(valueAt(data, instancePath), Number(params.limit)) : undefined
+      return { path: dotted(instancePath), message: `must be at most ${String(params.limit)}${hint ? `; ${hint}` : ''}` }
+    }
     case 'format':
       return { path: dotted(instancePath), message: formatProblem(String(params.format), valueAt(data, instancePath)) ?? error.message ?? 'is invalid' }
     case 'propertyNames':

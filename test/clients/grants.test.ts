@@ -78,9 +78,9 @@ t.test('tenants: omitted means none; "*" any; a list requires one of them, ignor
 })
 
 t.test('moderator: refused via moderator:true and via owner affiliations unless granted; member is fine', async t => {
-  t.same(moderatorGrantProblems({ moderator: true }, NONE), [{ path: 'context.user.moderator', message: 'this client may not grant moderator rights' }])
+  t.same(moderatorGrantProblems({ moderator: true }, NONE), [{ path: 'context.user.moderator', message: 'this client may not grant moderator rights: its grant has moderator: false (set grants.moderator: true in CLIENTS_FILE, or add the client with jitsi-token-service client add --moderator)' }])
   for (const affiliation of ['owner', 'moderator', 'teacher']) {
-    t.same(moderatorGrantProblems({ affiliation }, NONE), [{ path: 'context.user.affiliation', message: `"${affiliation}" makes the user owner, which this client may not grant` }], affiliation)
+    t.same(moderatorGrantProblems({ affiliation }, NONE), [{ path: 'context.user.affiliation', message: `"${affiliation}" makes the user owner, which this client may not grant: its grant has moderator: false (set grants.moderator: true in CLIENTS_FILE, or add the client with jitsi-token-service client add --moderator)` }], affiliation)
   }
   t.same(moderatorGrantProblems({ affiliation: 'member', moderator: false }, NONE), [])
   t.same(moderatorGrantProblems({ moderator: false }, NONE), [])

@@ -17,9 +17,30 @@ t.test('additionalProperties: the unknown field; under features it is an unknown
     error('additionalProperties', '', { additionalProperty: 'extra' })
   ]), [
     { path: 'context.user.nickname', message: 'is not a known field' },
-    { path: 'context.features.teleport', message: 'is not a known feature name' },
+    { path: 'context.features.teleport', message: 'is not a known feature name: The feature names are listed in docs/claims.md#contextfeatures' },
     { path: 'extra', message: 'is not a known field' }
   ])
+})
+
+t.test('the fix, where there is an obvious one: exp → ttl, features → context.features, near-miss feature names, milliseconds', async t => {
+  const problems = validationProblems([
+    error('additionalProperties', '', { additionalProperty: 'exp' }),
+    error('additionalProperties', '', { additionalProperty: 'features' }),
+    error('additionalProperties', '', { additionalProperty: 'moderator' }),
+    error('additionalProperties', '/context/features', { additionalProperty: 'screen-share' }),
+    error('additionalProperties', '/context/features', { additionalProperty: 'recordin' }),
+    error('maximum', '/ttl', { limit: 86400 })
+  ], { ttl: 3_600_000 })
+  t.match(problems, [
+    { path: 'exp', message: /^is not a field: set the lifetime with ttl, in seconds/ },
+    { path: 'features', message: /belong in context\.features/ },
+    { path: 'moderator', message: /context\.user\.moderator/ },
+    { path: 'context.features.screen-share', message: /did you mean "screen-sharing"\?.*docs\/claims\.md#contextfeatures/ },
+    { path: 'context.features.recordin', message: /did you mean "recording"/ },
+    { path: 'ttl', message: 'must be at most 86400; 3600000 looks like milliseconds: ttl is in seconds (3600 s)' }
+  ])
+  t.equal(validationProblems([error('maximum', '/ttl', { limit: 86400 })], { ttl: 86_401 })[0]!.message, 'must be at most 86400', 'too long, but not milliseconds')
+  t.equal(validationProblems([error('additionalProperties', '/meeting', { additionalProperty: 'exp' })])[0]!.message, 'is not a known field', 'only at the top level')
 })
 
 t.test('enum: the allowed values, as JSON', async t => {
@@ -104,7 +125,7 @@ t.test('through POST /tokens: real Ajv errors become one dotted path per bad fie
     'context.user.moderator': 'must be boolean',
     'context.user.affiliation': 'must be one of "owner", "moderator", "teacher", "member"',
     'context.user.nick name': 'is not an allowed key',
-    'context.features.teleport': 'is not a known feature name',
+    'context.features.teleport': 'is not a known feature name: The feature names are listed in docs/claims.md#contextfeatures',
     'context.features.recording': 'must be one of true, false, "true", "false"',
     'meeting.config.1bad': 'is not an allowed key',
     'meeting.colour': 'is not a known field'
