@@ -8,6 +8,7 @@ import { ConfigError } from './config/config-error.js'
 import { ConfigProblems } from './config/config-problems.js'
 import { envProblems, given, type SchemaError } from './config/env-problems.js'
 import { EnvSchema, SECRET_VARIABLES, type Env } from './config/env-schema.js'
+import { envWarnings } from './config/env-warnings.js'
 import { resolveSecretFiles } from './config/secret-files.js'
 import { parseTrustProxy } from './config/trust-proxy.js'
 import { generateApiKey } from './clients/api-keys.js'
@@ -68,10 +69,15 @@ export interface Config {
   shutdown: { drainMs: number, timeoutMs: number }
   /** Variables that fell back to a development default, for the start-up banner. */
   developmentDefaults: string[]
+  /** Variables that look meant for us but are not ours, and a NODE_ENV read as production (config/env-warnings.ts). */
+  envWarnings: string[]
 }
 
 /** The only NODE_ENV values with development rules; anything else (Production, prod, staging) runs production's. */
 export const NON_PRODUCTION_ENVS = ['development', 'test']
+
+/** Every variable the service reads, with each secret's _FILE form. */
+const OUR_VARIABLES = [...Object.keys(EnvSchema.properties), ...SECRET_VARIABLES.map(name => `${name}_FILE`)]
 
 const DEVELOPMENT_PUBLIC_URL = 'https://localhost:8443' // docker-jitsi-meet's own default
 const DEVELOPMENT_APP_ID = 'jitsi-token-service-dev'
@@ -198,6 +204,7 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
     metricsToken: env.METRICS_TOKEN,
     apiDocs: env.API_DOCS,
     shutdown: { drainMs: env.SHUTDOWN_DRAIN, timeoutMs: env.SHUTDOWN_TIMEOUT },
-    developmentDefaults: defaults
+    developmentDefaults: defaults,
+    envWarnings: envWarnings(rawEnv, OUR_VARIABLES, NON_PRODUCTION_ENVS)
   }
 }

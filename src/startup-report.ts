@@ -34,7 +34,7 @@ export function startupSummary (config: Config, facts: RunningFacts): { fields: 
 }
 
 export function startupWarnings (config: Config, clients: number): string[] {
-  const warnings: string[] = []
+  const warnings: string[] = [...config.envWarnings]
   if (config.clientsFile !== undefined && clients === 0 && config.oidc === undefined && !loginOn(config)) {
     warnings.push(`CLIENTS_FILE ${config.clientsFile} lists no clients, so nothing can mint tokens: add one with ` +
       `"jitsi-token-service client add --file ${config.clientsFile}" and send SIGHUP`)
