@@ -7,7 +7,7 @@
 import cookie from '@fastify/cookie'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
-import type { ProblemError } from '../problems.js'
+import { ProblemError } from '../problems.js'
 import { idpIdentity, type IdpIdentity } from '../oidc/identity.js'
 import { roomClaim, tenantClaim } from '../jitsi/room-name.js'
 import { checkQuery } from '../plugins/error-handler.js'
@@ -115,10 +115,9 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
       return fail(request, reply, inline, { status: 429, reason: 'rate_limited', title: 'Too many logins', text: 'Too many logins from this address. Wait a minute and try again.' })
     }
     // The client's own mistake (a malformed URL): its status and a page, no error log, no stack.
-    const status = Number(error.statusCode)
-    if (status >= 400 && status < 500) {
+    if (error instanceof ProblemError && error.statusCode < 500) {
       request.log.info({ event: 'login.bad_request', reason: error.reason }, 'malformed login request')
-      return fail(request, reply, false, { status, reason: error.reason ?? 'bad_request', title: 'Login failed', text: 'The login link is malformed. Go back to the meeting and try again.' })
+      return fail(request, reply, false, { status: error.statusCode, reason: error.reason, title: 'Login failed', text: 'The login link is malformed. Go back to the meeting and try again.' })
     }
     request.log.error({ err: error, event: 'login.unavailable' }, 'no token could be made for this login')
     if (error.headers) reply.headers(error.headers)
