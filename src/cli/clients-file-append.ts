@@ -36,7 +36,7 @@ export function appendClient (file: string, entry: { id: string }): number {
     throw new ClientsFileError(file, `already has a client "${entry.id}"; choose another --id`)
   }
   const updated = appended(text, entry, /\.ya?ml$/i.test(file))
-  const count = parseClients(updated, file).length
+  const count = new Set(parseClients(updated, file).map(client => client.id)).size
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`)
   writeFileSync(temp, updated, { mode: text === undefined ? 0o644 : statSync(file).mode & 0o777 })
   renameSync(temp, file)

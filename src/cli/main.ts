@@ -7,12 +7,13 @@ import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Command, CommandIO } from './command.js'
 import clientAdd from './commands/client-add.js'
+import { clientCommands } from './commands/client-manage.js'
 import keysGenerate from './commands/keys-generate.js'
 import { keysRotationCommands } from './commands/keys-rotate.js'
 import doctor from './commands/doctor.js'
 import issue from './commands/issue.js'
 
-export const COMMANDS: Command[] = [clientAdd, keysGenerate, ...keysRotationCommands(), doctor, issue]
+export const COMMANDS: Command[] = [clientAdd, ...clientCommands(), keysGenerate, ...keysRotationCommands(), doctor, issue]
 
 export function usage (): string {
   return ['Usage: jitsi-token-service <command> [options]', '', 'Commands:',

@@ -37,6 +37,9 @@ export const GrantsSchema = Type.Object({
 export const ClientSchema = Type.Object({
   id: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$' }),
   apiKeySha256: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }),
+  /** `client rotate-key --grace`: the replaced key, accepted until previousKeyExpires. */
+  previousApiKeySha256: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
+  previousKeyExpires: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$', description: 'ISO 8601 date and time' })),
   grants: GrantsSchema
 }, { additionalProperties: false })
 
@@ -50,6 +53,8 @@ export interface Client {
   id: string
   apiKeySha256: Buffer
   grants: Grants
+  /** A rotated-out key's last moment (ms since the epoch): refused after it, whether or not the file was reloaded. */
+  expiresAt?: number
 }
 
 export class ClientsFileError extends Error {
@@ -95,7 +100,7 @@ export function parseClients (text: string, file: string): Client[] {
   }
   const ids = new Set<string>()
   const hashes = new Map<string, string>()
-  return clients.map(entry => {
+  return clients.map((entry): Client[] => {
     if (ids.has(entry.id)) throw new ClientsFileError(file, `client "${entry.id}" appears twice`)
     ids.add(entry.id)
     // The first match wins at authentication, so a copied hash would silently act with another client's grant.
@@ -103,8 +108,12 @@ export function parseClients (text: string, file: string): Client[] {
     const owner = hashes.get(hash)
     if (owner !== undefined) throw new ClientsFileError(file, `client "${entry.id}" has the same apiKeySha256 as client "${owner}"; give each client its own key`)
     hashes.set(hash, entry.id)
-    return { id: entry.id, apiKeySha256: Buffer.from(entry.apiKeySha256, 'hex'), grants: entry.grants }
-  })
+    const current: Client = { id: entry.id, apiKeySha256: Buffer.from(entry.apiKeySha256, 'hex'), grants: entry.grants }
+    const expiresAt = Date.parse(entry.previousKeyExpires ?? '')
+    // The previous key, during its grace period only: one more entry with the same id and grant.
+    if (entry.previousApiKeySha256 === undefined || !(expiresAt > Date.now())) return [current]
+    return [current, { ...current, apiKeySha256: Buffer.from(entry.previousApiKeySha256, 'hex'), expiresAt }]
+  }).flat()
 }
 
 export function readClientsFile (file: string): Client[] {

@@ -86,7 +86,8 @@ export default fp(async function clientAuth (fastify, opts: { config: Config }) 
       return
     }
     const client = findByApiKey(apiKey, clients)
-    if (!client) throw await fastify.authFailures.count(request, unauthorized('invalid_credentials', 'The API key is not valid.', true))
+    // A rotated-out key past its grace period is as wrong as any other.
+    if (!client || client.expiresAt! <= Date.now()) throw await fastify.authFailures.count(request, unauthorized('invalid_credentials', 'The API key is not valid.', true))
     request.caller = { id: client.id, kind: 'api-key', grants: client.grants }
   })
 }, { name: 'client-auth', dependencies: ['rate-limits'] })
