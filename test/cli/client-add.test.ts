@@ -1,5 +1,7 @@
 import t from 'tap'
 import { run } from '../../src/cli/main.js'
+import { clientAddCommand } from '../../src/cli/commands/client-add.js'
+import { captureIO } from './cli-io.js'
 import { findByApiKey, hashApiKey } from '../../src/clients/api-keys.js'
 import { parseClients } from '../../src/clients/clients-file.js'
 
@@ -47,13 +49,31 @@ t.test('the printed entry works as a CLIENTS_FILE entry: the key authenticates a
   const { key, entry } = parseOutput(out)
   const clients = parseClients(JSON.stringify({ clients: [entry] }), 'clients.json')
   t.equal(findByApiKey(key, clients)?.id, 'crm')
-  t.same(clients[0]!.grants, { rooms: ['sales-*'], wildcardRoom: false, moderator: false, features: [] })
+  t.same(clients[0]!.grants, { rooms: ['sales-*'], wildcardRoom: false, moderator: false, features: ['*'] })
 })
 
-t.test('without options the grant allows nothing beyond the client id', async t => {
-  const { code, out } = await cli('client', 'add', '--id', 'bare')
+t.test('without options: no rooms, no moderator, and Jitsi\'s own feature defaults', async t => {
+  const { code, out, err } = await cli('client', 'add', '--id', 'bare')
   t.equal(code, 0)
-  t.same(parseOutput(out).entry.grants, { rooms: [], wildcardRoom: false, moderator: false, features: [] })
+  t.same(parseOutput(out).entry.grants, { rooms: [], wildcardRoom: false, moderator: false, features: ['*'] })
+  t.match(err, /Guest \(participant\) tokens keep Jitsi's defaults: screen-sharing/)
+})
+
+t.test('--features restricts, and says what each role\'s tokens turn on and off', async t => {
+  const { err } = await cli('client', 'add', '--id', 'rec', '--moderator', '--features', 'recording')
+  t.match(err, /Moderator tokens turn on recording; off: .*screen-sharing.*\(restricted by --features\)/)
+  t.match(err, /Guest \(participant\) tokens turn on nothing; off: screen-sharing/)
+  const { err: guests } = await cli('client', 'add', '--id', 'guests', '--features', 'screen-sharing,live-translation-subscribe')
+  t.match(guests, /Guest \(participant\) tokens turn on screen-sharing, live-translation-subscribe; off: nothing/)
+  const { err: all } = await cli('client', 'add', '--id', 'mod', '--moderator')
+  t.match(all, /Moderator tokens keep Jitsi's defaults: .*recording/)
+})
+
+t.test('CLIENTS_FILE is where the entry goes when --file is not given', async t => {
+  const file = `${t.testdir({})}/clients.json`
+  const io = captureIO()
+  t.equal(await clientAddCommand({ CLIENTS_FILE: file }).run(['--id', 'env'], io), 0)
+  t.match(io.stderr(), /Added client "env" to .*clients\.json \(1 client\)/)
 })
 
 t.test('each run creates a different key', async t => {
