@@ -52,7 +52,7 @@ export function unknownFeatureHint (name: string): string {
 }
 
 /** A ttl over the maximum in whole seconds of at least a minute, which would fit as seconds: milliseconds. */
-export function ttlHint (value: unknown, maximum: number): string | undefined {
-  if (typeof value !== 'number' || value < 60_000 || value % 1000 !== 0 || value / 1000 > maximum) return undefined
+export function ttlHint (instancePath: string, value: unknown, maximum: number): string | undefined {
+  if (instancePath !== '/ttl' || typeof value !== 'number' || value < 60_000 || value % 1000 !== 0 || value / 1000 > maximum) return undefined
   return `${value} looks like milliseconds: ttl is in seconds (${value / 1000} s)`
 }

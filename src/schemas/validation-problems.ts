@@ -48,7 +48,7 @@ function describe (error: AjvError, data: unknown): { path: string, message: str
     case 'enum':
       return { path: dotted(instancePath), message: `must be one of ${(params.allowedValues as unknown[]).map(v => JSON.stringify(v)).join(', ')}` }
     case 'maximum': {
-      const hint = instancePath === '/ttl' ? ttlHint(valueAt(data, instancePath), Number(params.limit)) : undefined
+      const hint = ttlHint(instancePath, valueAt(data, instancePath), Number(params.limit))
       return { path: dotted(instancePath), message: `must be at most ${String(params.limit)}${hint ? `; ${hint}` : ''}` }
     }
     case 'format':

@@ -41,6 +41,7 @@ t.test('the fix, where there is an obvious one: exp → ttl, features → contex
   ])
   t.equal(validationProblems([error('maximum', '/ttl', { limit: 86400 })], { ttl: 86_401 })[0]!.message, 'must be at most 86400', 'too long, but not milliseconds')
   t.equal(validationProblems([error('additionalProperties', '/meeting', { additionalProperty: 'exp' })])[0]!.message, 'is not a known field', 'only at the top level')
+  t.equal(validationProblems([error('maximum', '/meeting/size', { limit: 5 })], { meeting: { size: 60_000 } })[0]!.message, 'must be at most 5', 'milliseconds are a ttl matter only')
 })
 
 t.test('enum: the allowed values, as JSON', async t => {
