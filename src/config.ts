@@ -203,7 +203,8 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
     bodyLimit: env.BODY_LIMIT,
     metricsToken: env.METRICS_TOKEN,
     apiDocs: env.API_DOCS,
-    shutdown: { drainMs: env.SHUTDOWN_DRAIN, timeoutMs: env.SHUTDOWN_TIMEOUT },
+    // Draining is for load balancers; Ctrl-C on a development run need not wait for one.
+    shutdown: { drainMs: production || rawEnv.SHUTDOWN_DRAIN !== undefined ? env.SHUTDOWN_DRAIN : 0, timeoutMs: env.SHUTDOWN_TIMEOUT },
     developmentDefaults: defaults,
     envWarnings: envWarnings(rawEnv, OUR_VARIABLES, NON_PRODUCTION_ENVS)
   }

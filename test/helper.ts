@@ -2,7 +2,7 @@
  * Builds the app from a config object, as server.ts does, without listening; logs are captured as
  * parsed JSON lines so tests can assert on them.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -75,8 +75,14 @@ export async function build (t: Teardown, config: Config = testConfig(), level =
   }
 }
 
+const tempDirs: string[] = []
+// Removed when the test process ends (clients files, keys): a run leaves nothing in the temp folder.
+process.once('exit', () => { for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true }) })
+
 export function tempDir (): string {
-  return mkdtempSync(join(tmpdir(), 'jts-test-'))
+  const dir = mkdtempSync(join(tmpdir(), 'jts-test-'))
+  tempDirs.push(dir)
+  return dir
 }
 
 export interface TestClient { id: string, grants: Partial<Grants> }

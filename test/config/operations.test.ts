@@ -13,8 +13,10 @@ const production = {
   CLIENTS_FILE: '/dev/null'
 }
 
-t.test('shutdown: 5 s drain and 25 s deadline by default, both settable', async t => {
-  t.same(loadConfig({}).shutdown, { drainMs: 5000, timeoutMs: 25_000 })
+t.test('shutdown: 5 s drain and 25 s deadline by default, both settable; no drain for Ctrl-C in development', async t => {
+  t.same(loadConfig({ ...production, METRICS_PUBLIC: 'true' }).shutdown, { drainMs: 5000, timeoutMs: 25_000 })
+  t.same(loadConfig({}).shutdown, { drainMs: 0, timeoutMs: 25_000 }, 'development: nothing to drain for')
+  t.same(loadConfig({ SHUTDOWN_DRAIN: '2000' }).shutdown.drainMs, 2000, 'unless asked')
   t.same(loadConfig({ SHUTDOWN_DRAIN: '0', SHUTDOWN_TIMEOUT: '1000' }).shutdown, { drainMs: 0, timeoutMs: 1000 })
 })
 

@@ -6,13 +6,13 @@
  * Each rule is also run on a broken variant to prove it bites.
  */
 import { spawnSync } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, realpathSync, renameSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, readFileSync, realpathSync, renameSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Ajv2019 } from 'ajv/dist/2019.js'
 import t from 'tap'
+import { tempDir } from '../helper.js'
 import { parse } from 'yaml'
 import { EnvSchema, SECRET_VARIABLES } from '../../src/config/env-schema.js'
 
@@ -227,7 +227,7 @@ t.test('both files follow the Compose specification (its JSON schema, npm compos
 
 /** A docker-jitsi-meet checkout with this repository next to it, as docs/deployment.md lays them out. */
 function checkouts (): { jitsi: string, home: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'jts-compose-'))
+  const dir = tempDir()
   const jitsi = join(dir, 'docker-jitsi-meet')
   cpSync(fixture, jitsi, { recursive: true })
   symlinkSync(root, join(dir, 'jitsi-token-service'))

@@ -3,17 +3,17 @@
  * tests use, it must fail with the install command, not let the suite die on spawn ENOENT.
  */
 import { spawnSync } from 'node:child_process'
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
+import { tempDir } from '../helper.js'
 
 const script = fileURLToPath(new URL('../../scripts/check-test-prerequisites.js', import.meta.url))
 const check = (path?: string) => spawnSync(process.execPath, [script], { env: path === undefined ? {} : { PATH: path }, encoding: 'utf8' })
 
 t.test('a machine without redis-server and docker-compose is told what to install, and the run fails', async t => {
-  const empty = mkdtempSync(join(tmpdir(), 'jts-path-'))
+  const empty = tempDir()
   const result = check(empty)
   t.equal(result.status, 1)
   t.match(result.stderr, /npm test needs redis-server, docker-compose, which are not installed/)
@@ -22,7 +22,7 @@ t.test('a machine without redis-server and docker-compose is told what to instal
 })
 
 t.test('with the programs on PATH it passes silently', async t => {
-  const bin = mkdtempSync(join(tmpdir(), 'jts-path-'))
+  const bin = tempDir()
   for (const name of ['redis-server', 'docker-compose']) {
     writeFileSync(join(bin, name), '#!/bin/sh\n')
     chmodSync(join(bin, name), 0o755)
