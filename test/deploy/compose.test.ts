@@ -218,7 +218,7 @@ t.test('both files follow the Compose specification (its JSON schema, npm compos
   const { $schema, ...schema } = JSON.parse(readFileSync(schemaFile, 'utf8'), dropIds) as Record<string, unknown>
   t.match($schema, /draft\/2019-09/)
   const validate = ajv.compile(schema)
-  for (const [file, text] of <Array<[string, string]>>[['token-service.yml', overlayText], ['docker-compose.yml', standaloneText], ['the stand-in', readFileSync(join(fixture, 'docker-compose.yml'), 'utf8')]]) {
+  for (const [file, text] of <Array<[string, string]>>[['token-service.yml', overlayText], ['docker-compose.yml', standaloneText], ['the stand-in', readFileSync(join(fixture, 'docker-compose.yml'), 'utf8')], ['the login example', readFileSync(join(root, 'examples/docker-jitsi-meet-login/login.override.yml'), 'utf8')]]) {
     t.ok(validate(parse(text)), `${file}: ${ajv.errorsText(validate.errors)}`)
   }
   t.notOk(validate(parse(overlayText.replace('read_only: true', 'read_onyl: true'))), 'a misspelt key is refused')
@@ -266,7 +266,8 @@ t.test('docker-compose 1.29 merges docker-jitsi-meet and token-service.yml as th
   }
   t.equal(prosody.get('ENABLE_AUTH'), '1')
   t.equal(prosody.get('AUTH_TYPE'), 'jwt')
-  t.equal(prosody.get('XMPP_MUC_MODULES'), 'token_affiliation')
+  t.equal(prosody.get('XMPP_MUC_MODULES'), 'token_affiliation,muc_wait_for_host', 'one line, every module the docs need')
+  t.equal(prosody.get('WAIT_FOR_HOST_DISABLE_AUTO_OWNERS'), '1')
   t.equal(environment(services.jicofo).get('JICOFO_ENABLE_AUTH'), '0')
   t.equal(env.get('CLIENTS_FILE'), `${CONTAINER_DIR}/clients.json`)
 
@@ -287,4 +288,21 @@ t.test('docker-compose.yml runs the same service alone, configured from ./config
   t.same(services['token-service-cli']?.volumes, [`${root}config:${CONTAINER_DIR}:z`])
   t.same(SERVICE_VARIABLES.filter(name => !environment(token).has(name)), [])
   t.equal(environment(token).get('JWT_APP_ID'), 'my-company-meet')
+})
+
+t.test('the login example merges as its README says: the secrets as files, the login settings from .env', async t => {
+  const { jitsi, home } = checkouts()
+  const example = join(root, 'examples/docker-jitsi-meet-login')
+  writeFileSync(join(jitsi, '.env'), readFileSync(join(jitsi, '.env'), 'utf8') + readFileSync(join(example, 'env-lines'), 'utf8'))
+  const { status, stderr, merged } = composeConfig(jitsi, home, ['-f', 'docker-compose.yml', '-f', '../jitsi-token-service/token-service.yml', '-f', '../jitsi-token-service/examples/docker-jitsi-meet-login/login.override.yml'])
+  t.equal(status, 0, stderr)
+  const token = merged?.services?.['token-service']
+  const env = environment(token)
+  t.equal(env.get('OIDC_CLIENT_SECRET_FILE'), '/run/secrets/oidc_client_secret')
+  t.equal(env.get('LOGIN_SECRET_FILE'), '/run/secrets/login_secret')
+  t.equal(env.get('LOGIN_BASE_URL'), 'https://meet.example.org/token-service')
+  t.equal(env.get('TRUST_PROXY'), '172.16.0.0/12')
+  t.match(environment(merged?.services?.web).get('TOKEN_AUTH_URL'), /\/token-service\/login\?state=\{state\}/)
+  t.match(JSON.stringify(merged?.secrets), /token-service\/oidc-client-secret/)
+  t.match(readFileSync(join(example, 'custom-meet.conf'), 'utf8'), /location \/token-service\/login \{\n {4}proxy_pass http:\/\/token-service:3000\/login;/)
 })
