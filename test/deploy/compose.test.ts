@@ -303,6 +303,6 @@ t.test('the login example merges as its README says: the secrets as files, the l
   t.equal(env.get('LOGIN_BASE_URL'), 'https://meet.example.org/token-service')
   t.equal(env.get('TRUST_PROXY'), '172.16.0.0/12')
   t.match(environment(merged?.services?.web).get('TOKEN_AUTH_URL'), /\/token-service\/login\?state=\{state\}/)
-  t.match(JSON.stringify(merged?.secrets), /token-service\/oidc-client-secret/)
+  t.match(JSON.stringify((merged as { secrets?: unknown } | undefined)?.secrets), /token-service\/oidc-client-secret/)
   t.match(readFileSync(join(example, 'custom-meet.conf'), 'utf8'), /location \/token-service\/login \{\n {4}proxy_pass http:\/\/token-service:3000\/login;/)
 })
