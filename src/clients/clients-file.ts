@@ -11,6 +11,7 @@ import { KNOWN_FEATURES } from '../jitsi/features.js'
 import { customUserClaimProblem } from '../jitsi/user-claims.js'
 import type { Grants } from './grants.js'
 import { IDENTITY_FIELDS } from './identity-fields.js'
+import { positionOf } from './problem-position.js'
 import { jsonSyntaxProblem, yamlSyntaxProblem } from './syntax-problem.js'
 
 /** yaml is loaded for YAML files only (synchronously: SIGHUP reloads synchronously); JSON never pays for it. */
@@ -81,6 +82,9 @@ export function explainClientError (error: ValueError): string {
   return error.message
 }
 
+/** Listed one per line; a file broken everywhere is not worth a thousand lines. */
+const MAX_PROBLEMS = 20
+
 export function parseClients (text: string, file: string): Client[] {
   let document: unknown
   const yaml = /\.ya?ml$/i.test(file)
@@ -91,13 +95,24 @@ export function parseClients (text: string, file: string): Client[] {
     throw new ClientsFileError(file, yaml ? `cannot be parsed as YAML: ${yamlSyntaxProblem(error as Error)}` : `cannot be parsed as JSON: ${jsonSyntaxProblem(text, error as Error)}`)
   }
   const withDefaults = Value.Default(ClientsFileSchema, structuredClone(document))
-  const error = Value.Errors(ClientsFileSchema, withDefaults).First()
-  if (error) throw new ClientsFileError(file, `${where(document, error.path)}: ${explainClientError(error)}`)
-  const { clients } = withDefaults as Static<typeof ClientsFileSchema>
-  for (const entry of clients) {
-    const problem = (entry.grants.userClaims ?? []).map(customUserClaimProblem).find(Boolean)
-    if (problem) throw new ClientsFileError(file, `client "${entry.id}", field grants.userClaims: ${problem}`)
+  // Every problem at once, each with its place in the file (never the text there).
+  const problems = [...Value.Errors(ClientsFileSchema, withDefaults)]
+    // One per field: TypeBox may add "Expected array" to "Expected required property".
+    .filter((error, index, all) => all.findIndex(other => other.path === error.path) === index)
+    .slice(0, MAX_PROBLEMS)
+    .map(error => ({ pointer: error.path, text: `${where(document, error.path)}: ${explainClientError(error)}` }))
+  if (problems.length === 0) {
+    const { clients } = withDefaults as Static<typeof ClientsFileSchema>
+    clients.forEach((entry, index) => {
+      const problem = (entry.grants.userClaims ?? []).map(customUserClaimProblem).find(Boolean)
+      if (problem) problems.push({ pointer: `/clients/${index}/grants/userClaims`, text: `client "${entry.id}", field grants.userClaims: ${problem}` })
+    })
   }
+  if (problems.length > 0) {
+    const placed = problems.map(problem => `${positionOf(text, problem.pointer)}: ${problem.text}`)
+    throw new ClientsFileError(file, placed.length === 1 ? placed[0]! : `${placed.length} problems:\n  ${placed.join('\n  ')}`)
+  }
+  const { clients } = withDefaults as Static<typeof ClientsFileSchema>
   const ids = new Set<string>()
   const hashes = new Map<string, string>()
   return clients.map((entry): Client[] => {

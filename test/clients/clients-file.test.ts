@@ -63,11 +63,11 @@ clients:
 
 t.test('malformed content names the file, the client and the field', async t => {
   const cases: Array<[string, string, string | RegExp]> = [
-    ['bad hex', json([entry('lms', {}, 'not-hex')]), 'CLIENTS_FILE clients.json: client "lms", field apiKeySha256: must be the SHA-256 of the API key as 64 hex digits'],
+    ['bad hex', json([entry('lms', {}, 'not-hex')]), 'CLIENTS_FILE clients.json: line 1, column 40: client "lms", field apiKeySha256: must be the SHA-256 of the API key as 64 hex digits'],
     ['short hex', json([entry('lms', {}, hash.slice(2))]), /client "lms", field apiKeySha256: must be the SHA-256/],
     ['missing hash', json([{ id: 'lms', grants: {} }]), /client "lms", field apiKeySha256: must be the SHA-256/],
     ['unknown feature', json([entry('lms', { features: ['recording', 'teleport'] })]), /client "lms", field grants\.features\.1: "teleport" is not a known feature \(use "\*" or one of branding, .*screen-sharing/],
-    ['unknown grant field', json([entry('lms', { colour: 'red' })]), 'CLIENTS_FILE clients.json: client "lms", field grants.colour: Unexpected property'],
+    ['unknown grant field', json([entry('lms', { colour: 'red' })]), 'CLIENTS_FILE clients.json: line 1, column 126: client "lms", field grants.colour: Unexpected property'],
     ['unknown client field', json([{ ...entry('lms'), apiKey: 'jts_oops' }]), /client "lms", field apiKey: Unexpected property/],
     ['bad tenant', json([entry('lms', { tenants: ['acme.org'] })]), /client "lms", field grants\.tenants\.0: /],
     ['bad maxTtl', json([entry('lms', { maxTtl: 0 })]), /client "lms", field grants\.maxTtl: /],
@@ -77,10 +77,10 @@ t.test('malformed content names the file, the client and the field', async t => 
     ['id not a string', json([entry(7)]), /client #1, field id: Expected string/],
     ['bad id', json([entry('has space')]), /client "has space", field id: /],
     ['client not an object', json(['lms']), /client #1: Expected object/],
-    ['no clients list', '{}', /CLIENTS_FILE clients.json: field clients: /],
+    ['no clients list', '{}', /CLIENTS_FILE clients.json: line 1, column 1: field clients: /],
     ['clients not a list', '{"clients": {}}', /field clients: Expected array/],
     ['unknown top-level field', '{"clients": [], "version": 2}', /field version: Unexpected property/],
-    ['not an object', '[]', 'CLIENTS_FILE clients.json: the file: Expected object'],
+    ['not an object', '[]', 'CLIENTS_FILE clients.json: line 1, column 1: the file: Expected object'],
     ['null', 'null', /the file: Expected object/],
     ['bad JSON', '{"clients": [', /^CLIENTS_FILE clients.json: cannot be parsed as JSON: it ends early/],
     ['empty', '', /cannot be parsed/]
@@ -135,4 +135,36 @@ t.test('grants.userClaims: valid custom names load; a bad or known name stops st
   t.match(refusal(t, json([entry('lms', { userClaims: ['Moderator'] })])), /"Moderator" is a claim Jitsi reads/)
   t.match(refusal(t, json([entry('lms', { userClaims: ['avatarUrl'] })])), /"avatarUrl" is a claim Jitsi reads/)
   t.match(refusal(t, json([entry('lms', { userClaims: ['x'.repeat(65)] })])), /at most 64/)
+})
+
+t.test('every problem at once, each with its line and column, never the text there', async t => {
+  const yaml = `clients:
+  - id: lms
+    apiKeySha256: jts_pasted_the_key_by_mistake
+    grants:
+      rooms: "course-*"
+      features: [recordng]
+  - id: crm
+    apiKeySha256: ${'a'.repeat(64)}
+    grants: { colour: red }
+`
+  const message = refusal(t, yaml, 'clients.yaml')
+  t.match(message, /^CLIENTS_FILE clients.yaml: 4 problems:\n/)
+  t.match(message, /line 3, column 19: client "lms", field apiKeySha256: must be the SHA-256/)
+  t.match(message, /line 5, column 14: client "lms", field grants\.rooms: Expected array/)
+  t.match(message, /line 6, column 18: client "lms", field grants\.features\.0: "recordng" is not a known feature/)
+  t.match(message, /line 9, column \d+: client "crm", field grants\.colour: Unexpected property/)
+  t.notMatch(message, /jts_pasted/, 'the pasted key is never quoted')
+  const wide = json(Array.from({ length: 30 }, (_, index) => entry(`c${index}`, { rooms: 5 })))
+  t.match(refusal(t, wide), /^CLIENTS_FILE clients.json: 20 problems:/, 'at most 20 listed')
+  t.match(refusal(t, json([entry('lms', { userClaims: ['a:b'] })])), /^CLIENTS_FILE clients.json: line 1, column \d+: client "lms", field grants\.userClaims/)
+})
+
+t.test('a rotated-out key is a second entry for its grace period only', async t => {
+  const rotated = (expires: string) => json([{ ...entry('lms'), previousApiKeySha256: 'b'.repeat(64), previousKeyExpires: expires }])
+  const during = parseClients(rotated(new Date(Date.now() + 60_000).toISOString()), 'clients.json')
+  t.same(during.map(client => client.apiKeySha256.toString('hex').slice(0, 4)), [hash.slice(0, 4).toLowerCase(), 'bbbb'])
+  t.ok(during[1]!.expiresAt! > Date.now())
+  t.equal(parseClients(rotated(new Date(Date.now() - 1000).toISOString()), 'clients.json').length, 1, 'over: the old key is gone')
+  t.match(refusal(t, rotated('tomorrow')), /field previousKeyExpires: /)
 })
