@@ -6,13 +6,15 @@
 import { STATUS_CODES } from 'node:http'
 import type { FastifySchema } from 'fastify'
 import { ProblemSchema } from '../schemas/problem.js'
+import { PROBLEM_EXAMPLES } from './problem-examples.js'
 
 type Schema = Record<string, unknown>
 
 function documentedResponse (status: string, schema: Schema): Schema {
   const description = STATUS_CODES[status] ?? status
   if (schema.$id === ProblemSchema.$id) {
-    return { description, content: { 'application/problem+json': { schema } } }
+    const example = PROBLEM_EXAMPLES[status]
+    return { description, content: { 'application/problem+json': { schema, ...(example ? { example } : {}) } } }
   }
   return { description, ...schema }
 }
