@@ -8,21 +8,12 @@ import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../config.js'
 import { findByApiKey, hashApiKey } from '../clients/api-keys.js'
+import type { Caller } from '../clients/caller.js'
 import { readClientsFile, type Client } from '../clients/clients-file.js'
-import { FULL_GRANTS, type Grants } from '../clients/grants.js'
+import { FULL_GRANTS } from '../clients/grants.js'
 import { ProblemError } from '../problems.js'
 import { isIdpToken } from '../oidc/bearer-kind.js'
-import type { IdpIdentity } from '../oidc/identity.js'
 import type { OidcAuthenticator } from './oidc-auth.js'
-
-export interface Caller {
-  /** Client id, written on every audit line. */
-  id: string
-  kind: 'api-key' | 'oidc'
-  grants: Grants
-  /** OIDC callers: the person from the identity-provider token (plugins/oidc-auth.ts). */
-  identity?: IdpIdentity
-}
 
 export interface ClientRegistry {
   readonly count: number

@@ -5,7 +5,7 @@
  */
 import fp from 'fastify-plugin'
 import type { Config } from '../config.js'
-import type { Caller } from './client-auth.js'
+import type { Caller } from '../clients/caller.js'
 import { ProblemError } from '../problems.js'
 import { idpIdentity, type IdpIdentity } from '../oidc/identity.js'
 import type { OidcConfig } from '../oidc/oidc-config.js'

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { applyCallerGrant } from '../../src/clients/caller-grant.js'
 import type { Grants } from '../../src/clients/grants.js'
-import type { Caller } from '../../src/plugins/client-auth.js'
+import type { Caller } from '../../src/clients/caller.js'
 import { testConfig } from '../helper.js'
 
 const { jwt } = testConfig()
