@@ -3,6 +3,7 @@
  * (JWT_SECRET), a near-miss spelling (CLIENT_FILE), and a NODE_ENV that runs production rules under
  * another name. Warnings, not errors: the variable may belong to something else in the same `.env`.
  */
+import { editDistance } from '../text/edit-distance.js'
 
 /** Names people bring from elsewhere, and ours that mean the same. */
 const MEANT: Record<string, string> = {
@@ -19,23 +20,13 @@ const MEANT: Record<string, string> = {
   CLIENTS: 'CLIENTS_FILE'
 }
 
-function distance (a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    previous = current
-  }
-  return previous[b.length]!
-}
-
 /** `ours`: every variable the configuration schema reads (with each secret's _FILE form). */
 export function envWarnings (env: Record<string, string | undefined>, ours: readonly string[], nonProductionEnvs: readonly string[]): string[] {
   const warnings: string[] = []
   for (const name of Object.keys(env)) {
     if (ours.includes(name) || env[name] === undefined) continue
     // Near misses only for names long enough that two edits are a typo, not another word.
-    const meant = MEANT[name] ?? (name.length >= 8 ? ours.find(candidate => distance(name, candidate) <= 2) : undefined)
+    const meant = MEANT[name] ?? (name.length >= 8 ? ours.find(candidate => editDistance(name, candidate) <= 2) : undefined)
     if (meant !== undefined) warnings.push(`${name} is not read by this service; did you mean ${meant}? (docs/configuration.md)`)
   }
   const nodeEnv = env.NODE_ENV

@@ -3,6 +3,7 @@
  * have seen in other tokens (`exp`, top-level `features`), milliseconds, and near-miss feature names.
  */
 import { KNOWN_FEATURES } from '../jitsi/features.js'
+import { editDistance } from '../text/edit-distance.js'
 
 const FEATURES_DOC = 'docs/claims.md#contextfeatures'
 
@@ -19,22 +20,11 @@ const MISPLACED: Record<string, string> = {
   iss: 'iss comes from the configuration (JWT_APP_ID)'
 }
 
-/** Levenshtein distance, bounded: names are short. */
-function distance (a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index)
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i]
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    previous = current
-  }
-  return previous[b.length]!
-}
-
 /** Known feature names close to `name` (a typo, or a prefix such as "screen-share"), closest first. */
 export function closeFeatures (name: string): string[] {
   const lower = name.toLowerCase()
   return KNOWN_FEATURES
-    .map(known => ({ known, score: known.startsWith(lower) || lower.startsWith(known) ? 0 : distance(lower, known) }))
+    .map(known => ({ known, score: known.startsWith(lower) || lower.startsWith(known) ? 0 : editDistance(lower, known) }))
     .filter(candidate => candidate.score <= Math.max(2, Math.floor(name.length / 3)))
     .sort((a, b) => a.score - b.score)
     .slice(0, 3)

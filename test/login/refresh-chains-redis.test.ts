@@ -4,7 +4,7 @@
  * forgot everything (no persistence), and a reuse or a logout revokes the whole login's chain.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import t from 'tap'
+import t, { type Test } from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { build } from '../helper.js'
 import { startTestIdp } from '../support/oidc-idp.js'
@@ -22,7 +22,8 @@ const shared = async (...apps: FastifyInstance[]) => {
   return apps.every(app => app.rateLimitStore.state === 'shared')
 }
 
-t.test('across replicas while Redis is up: a replay anywhere revokes the chain everywhere', async t => {
+/** A real redis-server and two replicas sharing it, logged in through the test IdP. */
+async function replicas (t: Test) {
   const port = await freePort()
   const redis = await startRedis(port)
   t.teardown(() => { redis.kill('SIGKILL') })
@@ -31,6 +32,11 @@ t.test('across replicas while Redis is up: a replay anywhere revokes the chain e
   const one = await build(t, loginConfig(idp, env))
   const two = await build(t, loginConfig(idp, env))
   t.ok(await shared(one.app, two.app))
+  return { one, two, redis, port }
+}
+
+t.test('across replicas while Redis is up: a replay anywhere revokes the chain everywhere', async t => {
+  const { one, two } = await replicas(t)
 
   const first = postedMessage((await fullLogin(one.app, url())).res.body).message
   const rotated = await refresh(one.app, first.refreshToken)
@@ -50,14 +56,10 @@ t.test('across replicas while Redis is up: a replay anywhere revokes the chain e
 })
 
 t.test('through a Redis outage and a restart that forgot everything, each replica keeps its own tokens single-use', async t => {
-  const port = await freePort()
-  let redis = await startRedis(port)
+  const started = await replicas(t)
+  const { one, two, port } = started
+  let redis = started.redis
   t.teardown(() => { redis.kill('SIGKILL') })
-  const idp = await startTestIdp(t, LOGIN_BASE)
-  const env = { RATE_LIMIT_REDIS_URL: `redis://127.0.0.1:${port}` }
-  const one = await build(t, loginConfig(idp, env))
-  const two = await build(t, loginConfig(idp, env))
-  t.ok(await shared(one.app, two.app))
 
   const first = postedMessage((await fullLogin(one.app, url())).res.body).message
   const gen1 = await refresh(one.app, first.refreshToken)
