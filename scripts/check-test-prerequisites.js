@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test` runs this first (pretest). The tests use real programs, not stand-ins: redis-server
-// (shared rate limits, started by the tests on a loopback port), Chromium (docs and login pages,
+// (shared rate limits, started by the tests on a loopback port), Prosody (the live check over XMPP,
+// likewise on loopback), Chromium (docs and login pages,
 // at /usr/bin/chromium as test/support/browser.ts launches it) and docker-compose (checks the
 // compose files with Compose's own parser). A missing one fails here with the command that
 // installs it, instead of a spawn ENOENT half-way through the suite or a silent skip.
@@ -11,7 +12,8 @@ import { delimiter, join } from 'node:path'
 const PREREQUISITES = [
   { pkg: 'redis-server', command: 'redis-server' },
   { pkg: 'chromium', path: '/usr/bin/chromium' },
-  { pkg: 'docker-compose', command: 'docker-compose' }
+  { pkg: 'docker-compose', command: 'docker-compose' },
+  { pkg: 'prosody', command: 'prosody' }
 ]
 
 const executable = (file) => {
@@ -36,7 +38,11 @@ if (missing.length > 0) {
     `npm test needs ${missing.join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not installed (the tests use the real programs).`,
     'Install them first (Debian/Ubuntu, as root):',
     '',
-    '  apt-get update && apt-get install -y redis-server chromium docker-compose',
+    '  apt-get update && apt-get install -y redis-server chromium docker-compose prosody',
+    '',
+    'The tests start their own Prosody on loopback; the one Debian starts is not needed:',
+    '',
+    '  systemctl disable --now prosody',
     '',
     ''
   ].join('\n'))

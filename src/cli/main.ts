@@ -12,8 +12,9 @@ import keysGenerate from './commands/keys-generate.js'
 import { keysRotationCommands } from './commands/keys-rotate.js'
 import doctor from './commands/doctor.js'
 import issue from './commands/issue.js'
+import check from './commands/check.js'
 
-export const COMMANDS: Command[] = [clientAdd, ...clientCommands(), keysGenerate, ...keysRotationCommands(), doctor, issue]
+export const COMMANDS: Command[] = [clientAdd, ...clientCommands(), keysGenerate, ...keysRotationCommands(), doctor, issue, check]
 
 export function usage (): string {
   return ['Usage: jitsi-token-service <command> [options]', '', 'Commands:',

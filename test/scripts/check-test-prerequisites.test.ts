@@ -12,18 +12,19 @@ import { tempDir } from '../helper.js'
 const script = fileURLToPath(new URL('../../scripts/check-test-prerequisites.js', import.meta.url))
 const check = (path?: string) => spawnSync(process.execPath, [script], { env: path === undefined ? {} : { PATH: path }, encoding: 'utf8' })
 
-t.test('a machine without redis-server and docker-compose is told what to install, and the run fails', async t => {
+t.test('a machine without redis-server, docker-compose and prosody is told what to install, and the run fails', async t => {
   const empty = tempDir()
   const result = check(empty)
   t.equal(result.status, 1)
-  t.match(result.stderr, /npm test needs redis-server, docker-compose, which are not installed/)
+  t.match(result.stderr, /npm test needs redis-server, docker-compose, prosody, which are not installed/)
   t.equal(check().status, 1, 'no PATH at all')
-  t.match(result.stderr, /^ {2}apt-get update && apt-get install -y redis-server chromium docker-compose$/m)
+  t.match(result.stderr, /^ {2}apt-get update && apt-get install -y redis-server chromium docker-compose prosody$/m)
+  t.match(result.stderr, /systemctl disable --now prosody/)
 })
 
 t.test('with the programs on PATH it passes silently', async t => {
   const bin = tempDir()
-  for (const name of ['redis-server', 'docker-compose']) {
+  for (const name of ['redis-server', 'docker-compose', 'prosody']) {
     writeFileSync(join(bin, name), '#!/bin/sh\n')
     chmodSync(join(bin, name), 0o755)
   }

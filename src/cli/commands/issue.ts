@@ -4,18 +4,17 @@
  * with the configured secret (HS*) or active key (RS*); no grant applies: whoever reads the secret can
  * mint anyway.
  */
-import { createHmac, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { loadConfig, type Config } from '../../config.js'
-import { isHmacAlgorithm } from '../../jitsi/algorithms.js'
 import { buildClaims, type JitsiClaims, type TokenInput } from '../../jitsi/claims.js'
 import { KNOWN_FEATURES, type FeatureFlags } from '../../jitsi/features.js'
 import { jaasRequestProblems, jaasTokenInput } from '../../jitsi/jaas.js'
 import { meetingUrl } from '../../jitsi/meeting-url.js'
 import { roomNameProblem, WILDCARD_ROOM } from '../../jitsi/room-name.js'
-import { signJwt } from '../../keys/rs-sign.js'
 import { issuerSettings } from '../../plugins/token-issuer.js'
 import type { Command, CommandIO } from '../command.js'
+import { signLocally, unsetSigningVariables } from '../local-signer.js'
 import { tokenEnv } from '../token-env.js'
 
 const USAGE = `Usage: jitsi-token-service issue --room ROOM --name NAME [--moderator] [--tenant TENANT] [--ttl SECONDS]
@@ -24,8 +23,6 @@ Signs with this service's environment: JWT_APP_ID, JWT_APP_SECRET or the RS key,
 (only the JWT_*, JAAS_APP_ID, PUBLIC_URL and XMPP_DOMAIN variables are read).
 `
 const TENANT = /^[A-Za-z0-9_-]{1,63}$/
-/** Without these a token is signed or issued for a deployment that does not exist. */
-const REQUIRED = ['JWT_APP_ID', 'JWT_APP_SECRET', 'JWT_PRIVATE_KEY_FILE']
 
 class UsageError extends Error {}
 
@@ -48,17 +45,12 @@ function tokenInput (values: Record<string, string | string[] | boolean | undefi
   return { room, tenant, ttl, context: { user, ...(Object.keys(features).length > 0 ? { features } : {}) } }
 }
 
-function signHmac (claims: JitsiClaims, config: Config): string {
-  const input = [{ alg: config.jwt.algorithm, typ: 'JWT' }, claims].map(part => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.')
-  const hash = `sha${config.jwt.algorithm.slice(2)}`
-  return `${input}.${createHmac(hash, config.jwt.secret!).update(input).digest('base64url')}`
-}
-
 async function sign (claims: JitsiClaims, config: Config): Promise<string> {
-  if (isHmacAlgorithm(config.jwt.algorithm)) return signHmac(claims, config)
-  const keys = config.jwt.keys!.initial
-  if (!keys.active) throw new UsageError(`no key can sign ${config.jwt.algorithm} tokens: ${keys.problem}`)
-  return signJwt(claims, keys.active)
+  try {
+    return await signLocally(claims, config)
+  } catch (error) {
+    throw new UsageError((error as Error).message)
+  }
 }
 
 async function runIssue (env: Record<string, string | undefined>, args: string[], io: CommandIO): Promise<number> {
@@ -77,7 +69,7 @@ async function runIssue (env: Record<string, string | undefined>, args: string[]
     }
   })
   const config = loadConfig(tokenEnv(env))
-  const missing = REQUIRED.filter(variable => config.developmentDefaults.includes(variable))
+  const missing = unsetSigningVariables(config)
   if (missing.length > 0) throw new UsageError(`${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set; a token signed or issued with a random development value is accepted by no Prosody. Set ${missing.length === 1 ? 'it' : 'them'} as for Prosody (or as NAME_FILE).`)
   let input = tokenInput(values, config)
   const { jaasAppId } = config.jwt
