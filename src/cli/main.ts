@@ -13,8 +13,9 @@ import { keysRotationCommands } from './commands/keys-rotate.js'
 import doctor from './commands/doctor.js'
 import issue from './commands/issue.js'
 import check from './commands/check.js'
+import init from './commands/init.js'
 
-export const COMMANDS: Command[] = [clientAdd, ...clientCommands(), keysGenerate, ...keysRotationCommands(), doctor, issue, check]
+export const COMMANDS: Command[] = [clientAdd, ...clientCommands(), keysGenerate, ...keysRotationCommands(), init, doctor, issue, check]
 
 export function usage (): string {
   return ['Usage: jitsi-token-service <command> [options]', '', 'Commands:',

@@ -124,7 +124,7 @@ t.test('an unknown command says so, prints the usage and exits 2; no command or 
   for (const argv of [[], ['--help'], ['-h']]) {
     const { code, out, err } = await cli(...argv)
     t.equal(code, 0)
-    t.match(out, /client add .*\n(.*\n)*.*keys generate .*\n(.*\n)*.*doctor .*\n.*issue .*\n.*check .*\n\n.*--help shows its options.*run --rm token-service-cli/)
+    t.match(out, /client add .*\n(.*\n)*.*keys generate .*\n(.*\n)*.*init .*\n.*doctor .*\n.*issue .*\n.*check .*\n\n.*--help shows its options.*run --rm token-service-cli/)
     t.equal(err, '')
   }
 })
