@@ -4,11 +4,13 @@
  * per check (⚠ for hints Prosody does not enforce) and exits 1 when Prosody would reject the token.
  */
 import { readFileSync } from 'node:fs'
-import { parseArgs } from 'node:util'
+import { parseArgs, parseEnv } from 'node:util'
 import { loadConfig, type Config } from '../../config.js'
 import { algorithmProblem, type SigningAlgorithm } from '../../jitsi/algorithms.js'
 import { withOverrides, type DoctorKeys, type ProsodyOverrides } from '../../jitsi/doctor/deployment.js'
+import { deploymentReport } from '../../jitsi/doctor/deployment-report.js'
 import { diagnose, type Diagnosis } from '../../jitsi/doctor/diagnose.js'
+import { dockerTokenSettings } from '../../jitsi/docker-env.js'
 import { parseMeetingLink } from '../../jitsi/doctor/meeting-link.js'
 import { formatDiagnosis } from '../../jitsi/doctor/report-text.js'
 import { serviceDeployment, serviceKeys } from '../../jitsi/doctor/service-defaults.js'
@@ -18,9 +20,13 @@ import { tokenEnv } from '../token-env.js'
 
 const USAGE = `Usage: jitsi-token-service doctor <token | meeting link> [--room ROOM] [--tenant TENANT]
          [--secret-file FILE] [--public-key-file FILE] [--token-file FILE] [--algorithm RS256]
-         [--issuer ISS]... [--audience AUD]... [--domain-verification on|off] [--xmpp-domain DOMAIN] [--json]
+         [--issuer ISS]... [--audience AUD]... [--domain-verification on|off] [--xmpp-domain DOMAIN]
+         [--env DOCKER_JITSI_MEET_ENV] [--json]
+       jitsi-token-service doctor --deployment --env DOCKER_JITSI_MEET_ENV
 Defaults come from this service's environment (JWT_APP_ID, JWT_APP_SECRET, JWT_SIGN_TYPE, XMPP_DOMAIN, keys);
-only the JWT_*, JAAS_APP_ID, PUBLIC_URL and XMPP_DOMAIN variables are read.
+only the JWT_*, JAAS_APP_ID, PUBLIC_URL and XMPP_DOMAIN variables are read. --env reads Prosody's settings from
+docker-jitsi-meet's .env instead of assuming Prosody's defaults (flags still win); --deployment says what that
+.env makes Jitsi do with tokens: verification, and the role a moderator and a guest token get.
 Exit status: 0 Prosody accepts the token, 1 it rejects it, 2 usage error.
 `
 
@@ -40,22 +46,26 @@ function readFile (path: string, what: string): string {
   }
 }
 
-function overridesFrom (values: Record<string, string | string[] | boolean | undefined>): ProsodyOverrides {
-  const overrides: ProsodyOverrides = {}
+function readDockerEnv (path: string): Record<string, string> {
+  return parseEnv(readFile(path, '.env')) as Record<string, string>
+}
+
+function overridesFrom (values: Record<string, string | string[] | boolean | undefined>, base: ProsodyOverrides = {}): ProsodyOverrides {
+  const overrides: ProsodyOverrides = { ...base }
   const algorithm = values.algorithm as string | undefined
   if (algorithm !== undefined) {
     const problem = algorithmProblem(algorithm)
     if (problem) throw new UsageError(`--algorithm ${problem}`)
     overrides.algorithm = algorithm as SigningAlgorithm
   }
-  overrides.acceptedIssuers = list(values.issuer as string[] | undefined)
-  overrides.acceptedAudiences = list(values.audience as string[] | undefined)
+  overrides.acceptedIssuers = list(values.issuer as string[] | undefined) ?? overrides.acceptedIssuers
+  overrides.acceptedAudiences = list(values.audience as string[] | undefined) ?? overrides.acceptedAudiences
   const domainVerification = values['domain-verification'] as string | undefined
   if (domainVerification !== undefined) {
     if (domainVerification !== 'on' && domainVerification !== 'off') throw new UsageError('--domain-verification must be on or off')
     overrides.domainVerification = domainVerification === 'on'
   }
-  overrides.xmppDomain = values['xmpp-domain'] as string | undefined
+  overrides.xmppDomain = values['xmpp-domain'] as string | undefined ?? overrides.xmppDomain
   return overrides
 }
 
@@ -85,9 +95,17 @@ async function runDoctor (env: Record<string, string | undefined>, args: string[
       audience: { type: 'string', multiple: true },
       'domain-verification': { type: 'string' },
       'xmpp-domain': { type: 'string' },
+      env: { type: 'string' },
+      deployment: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false }
     }
   })
+  const dockerEnv = values.env === undefined ? undefined : readDockerEnv(values.env)
+  if (values.deployment) {
+    if (dockerEnv === undefined) throw new UsageError('--deployment reads docker-jitsi-meet\'s settings: give --env PATH/TO/docker-jitsi-meet/.env')
+    io.out.write(deploymentReport(dockerEnv))
+    if (positionals.length === 0 && values['token-file'] === undefined) return 0
+  }
   const tokenFile = values['token-file']
   const argument = tokenFile === undefined ? positionals[0] : readFile(tokenFile, 'token file')
   if (argument === undefined || positionals.length > (tokenFile === undefined ? 1 : 0)) throw new UsageError('give one token or meeting link')
@@ -102,8 +120,10 @@ async function runDoctor (env: Record<string, string | undefined>, args: string[
   const roomProblem = room === undefined ? undefined : roomNameProblem(room)
   if (roomProblem) throw new UsageError(`the room ${roomProblem}`)
   if (tenant !== undefined && !TENANT.test(tenant)) throw new UsageError('the tenant must be 1–63 letters, digits, ".", "_" or "-"')
-  const overrides = overridesFrom(values)
-  if (config.developmentDefaults.includes('JWT_APP_ID') && overrides.acceptedIssuers === undefined) {
+  const fromEnv = dockerEnv === undefined ? undefined : dockerTokenSettings(dockerEnv)
+  for (const problem of fromEnv?.problems ?? []) io.err.write(`⚠ ${values.env}: ${problem}\n`)
+  const overrides = overridesFrom(values, fromEnv?.overrides)
+  if (config.developmentDefaults.includes('JWT_APP_ID') && overrides.acceptedIssuers === undefined && fromEnv === undefined) {
     io.err.write(`⚠ JWT_APP_ID is not set, so only iss "${config.jwt.appId}" is accepted; set it as for Prosody or pass --issuer.\n`)
   }
   const diagnosis: Diagnosis = diagnose(
