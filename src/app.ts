@@ -28,6 +28,7 @@ import healthRoutes from './routes/health.js'
 import keyRoutes from './routes/keys.js'
 import tokenRoutes from './routes/tokens.js'
 import verifyRoutes from './routes/verify.js'
+import roomRoutes from './routes/rooms.js'
 
 export interface AppOptions {
   config: Config
@@ -102,6 +103,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(keyRoutes)
   await fastify.register(tokenRoutes, { config })
   await fastify.register(verifyRoutes, { config })
+  await fastify.register(roomRoutes, { config })
   if (config.login) await fastify.register(import('./routes/login.js'), { config })
   if (config.apiDocs) await fastify.register(docsPage)
 }

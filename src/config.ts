@@ -18,6 +18,7 @@ import type { KeyConfig } from './keys/key-config.js'
 import { signingConfig } from './keys/signing-config.js'
 import { loadOidcConfig, type OidcConfig } from './oidc/oidc-config.js'
 import { loadLoginConfig, type LoginConfig } from './config/login-config.js'
+import { loadMeetingControlConfig, type MeetingControlConfig } from './config/meeting-control-config.js'
 
 export { ConfigError }
 
@@ -55,6 +56,8 @@ export interface Config {
   oidc?: OidcConfig
   /** Jitsi's tokenAuthUrl login (OIDC_CLIENT_ID, LOGIN_*); undefined: no login routes. */
   login?: LoginConfig
+  /** Ending meetings and the like through Prosody's HTTP modules (PROSODY_HTTP_URL, SYSTEM_*); undefined: off. */
+  meetingControl?: MeetingControlConfig
   corsOrigins: string[]
   /** TRUST_PROXY as Fastify's trustProxy; undefined: the socket's address is the client's. */
   trustProxy?: number | string[]
@@ -151,6 +154,7 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
   const secret = signing && isHmacAlgorithm(algorithm) ? problems.check(() => hmacSecret(env, production, defaults), undefined) : undefined
   const oidc = problems.check(() => loadOidcConfig(env, production), undefined)
   const login = problems.check(() => loadLoginConfig(env, production, defaults), undefined)
+  const meetingControl = problems.check(() => loadMeetingControlConfig(env, signing?.keys?.initial.published.map(key => key.publicPem as string) ?? []), undefined)
   // Minting is a privilege: production needs real clients (or an identity provider); development gets one with every
   // grant, but only while the signing key is a development one too: next to a real key it would mint real tokens.
   const developmentKey = defaults.includes('JWT_APP_SECRET') || defaults.includes('JWT_PRIVATE_KEY_FILE')
@@ -197,6 +201,7 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
     developmentApiKey,
     oidc,
     login,
+    meetingControl,
     corsOrigins: env.CORS_ORIGINS.split(',').map(origin => origin.trim()).filter(Boolean),
     trustProxy,
     rateLimit: { max: env.RATE_LIMIT_MAX, window: env.RATE_LIMIT_WINDOW, authFailures: env.AUTH_FAILURE_LIMIT, redisUrl: env.RATE_LIMIT_REDIS_URL },

@@ -2,6 +2,7 @@
  * What the server says once it listens: one line summarising what runs (so `kill -HUP <pid>` has its
  * target) and a warning for each risky-but-legal setting. Pure, so tests check the words.
  */
+import { isHmacAlgorithm } from './jitsi/algorithms.js'
 import type { Config } from './config.js'
 
 export interface RunningFacts {
@@ -46,6 +47,10 @@ export function startupWarnings (config: Config, clients: number): string[] {
   }
   if (config.production && config.metricsToken === undefined) {
     warnings.push('GET /metrics answers anyone who reaches the service (METRICS_TOKEN is not set): restrict it in the network, or set METRICS_TOKEN')
+  }
+  // Prosody checks system tokens with the main VirtualHost's algorithm, which is the login tokens' (docs/jitsi.md §13).
+  if (config.meetingControl && isHmacAlgorithm(config.jwt.algorithm)) {
+    warnings.push(`Meeting control is on, but tokens are ${config.jwt.algorithm}: Prosody verifies system tokens with its main VirtualHost's signature_algorithm, so an HS deployment refuses them ("Invalid or incorrect alg"). Move the deployment to RS256 (JWT_SIGN_TYPE=RS256, JWT_ASAP_KEYSERVER; docs/meeting-control.md)`)
   }
   return warnings
 }

@@ -9,7 +9,7 @@ import { Value, type ValueError } from '@sinclair/typebox/value'
 import { createRequire } from 'node:module'
 import { KNOWN_FEATURES } from '../jitsi/features.js'
 import { customUserClaimProblem } from '../jitsi/user-claims.js'
-import type { Grants } from './grants.js'
+import { CONTROL_ACTIONS, type Grants } from './grants.js'
 import { IDENTITY_FIELDS } from './identity-fields.js'
 import { positionOf } from './problem-position.js'
 import { jsonSyntaxProblem, yamlSyntaxProblem } from './syntax-problem.js'
@@ -32,7 +32,8 @@ export const GrantsSchema = Type.Object({
   maxTtl: Type.Optional(Type.Integer({ minimum: 1 })),
   userClaims: Type.Optional(Type.Array(Type.String(), { maxItems: 32, description: 'Custom context.user claims this client may send (string or boolean values)' })),
   identityFields: Type.Optional(Type.Array(IdentityFieldSchema, { description: 'context.user identity fields its tokens may carry (default all); every participant sees them' })),
-  guestIdentityFields: Type.Optional(Type.Array(IdentityFieldSchema, { description: 'The same for participant (non-moderator) tokens, e.g. no email for guests' }))
+  guestIdentityFields: Type.Optional(Type.Array(IdentityFieldSchema, { description: 'The same for participant (non-moderator) tokens, e.g. no email for guests' })),
+  control: Type.Optional(Type.Array(Type.Union(CONTROL_ACTIONS.map(action => Type.Literal(action))), { description: 'Meeting control on its rooms: end, kick, read, message (docs/meeting-control.md)' }))
 }, { additionalProperties: false })
 
 export const ClientSchema = Type.Object({

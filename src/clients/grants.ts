@@ -28,7 +28,12 @@ export interface Grants extends IdentityGrants {
   maxTtl?: number
   /** Custom context.user claims it may send (names checked at load: jitsi/user-claims.ts). */
   userClaims?: string[]
+  /** Meeting control it may use on the rooms and tenants above (routes/rooms.ts); none by default. */
+  control?: ControlAction[]
 }
+
+export const CONTROL_ACTIONS = ['end', 'kick', 'read', 'message'] as const
+export type ControlAction = typeof CONTROL_ACTIONS[number]
 
 export const FULL_GRANTS: Grants = { rooms: ['*'], wildcardRoom: true, tenants: ['*'], moderator: true, features: ['*'] }
 

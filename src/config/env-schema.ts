@@ -59,6 +59,13 @@ export const EnvSchema = Type.Object({
   LOGIN_BASE_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#]+(/[^?#]*)?$', description: 'Where browsers reach this service, e.g. https://meet.example.org/token-service' })),
   LOGIN_SECRET: Type.Optional(Type.String({ minLength: 1, description: 'Encrypts login transactions and refresh tokens (at least 32 characters in production)' })),
 
+  // Meeting control through Prosody's HTTP modules (src/config/meeting-control-config.ts): on with PROSODY_HTTP_URL.
+  PROSODY_HTTP_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#]+/?$', description: 'Prosody\'s HTTP port, for ending meetings, removing participants and reading rooms (docker-jitsi-meet: http://prosody:5280)' })),
+  PROSODY_HTTP_TIMEOUT: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000, description: 'ms to wait for Prosody\'s answer before 504' }),
+  XMPP_MUC_DOMAIN: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9.-]+$', description: 'Prosody\'s MUC component (docker-jitsi-meet: muc.meet.jitsi); default muc.<XMPP_DOMAIN>' })),
+  SYSTEM_PRIVATE_KEY: Type.Optional(Type.String({ minLength: 1, description: 'RSA private key (PEM) for system tokens, never the login key; usually SYSTEM_PRIVATE_KEY_FILE' })),
+  SYSTEM_KID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._:/-]{1,128}$', description: 'kid of the system key; Prosody fetches <key repository>/<sha256(kid)>.pem and keeps it until restart, so a new key needs a new kid' })),
+
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 1, description: 'Bearer token Prometheus must send to GET /metrics; required in production unless METRICS_PUBLIC=true' })),
   METRICS_PUBLIC: Type.Boolean({ default: false, description: 'true: /metrics without METRICS_TOKEN in production (say so explicitly)' }),
   API_DOCS: Type.Boolean({ default: true, description: 'false: no /docs page and no /openapi.json (the API itself is unchanged)' }),
@@ -69,4 +76,4 @@ export const EnvSchema = Type.Object({
 export type Env = Static<typeof EnvSchema>
 
 /** Variables that may hold secrets and so may also be given as NAME_FILE (Docker/Kubernetes secrets). */
-export const SECRET_VARIABLES = ['JWT_APP_SECRET', 'JWT_PRIVATE_KEY', 'METRICS_TOKEN', 'RATE_LIMIT_REDIS_URL', 'OIDC_CLIENT_SECRET', 'LOGIN_SECRET'] as const
+export const SECRET_VARIABLES = ['JWT_APP_SECRET', 'JWT_PRIVATE_KEY', 'METRICS_TOKEN', 'RATE_LIMIT_REDIS_URL', 'OIDC_CLIENT_SECRET', 'LOGIN_SECRET', 'SYSTEM_PRIVATE_KEY'] as const

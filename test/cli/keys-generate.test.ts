@@ -139,3 +139,17 @@ t.test('--dir defaults to JWT_KEYS_DIR, so the key lands where the service reads
   t.equal(await keysGenerateCommand({ JWT_KEYS_DIR: dir }).run(['--out', join(dir, 'single.pem'), '--name', 'single'], io), 0, '--out still wins')
   t.match(out, `JWT_PRIVATE_KEY_FILE=${join(dir, 'single.pem')}\n`)
 })
+
+t.test('--system: the meeting-control key, with the settings for both sides, which the service loads as its system key', async t => {
+  const file = join(tempDir(), 'system-key.pem')
+  const { code, out: stdout } = await cli('keys', 'generate', '--system', '--out', file, '--name', 'system-2026')
+  t.equal(code, 0)
+  t.match(stdout, /Prosody fetches: \/system-keys\/[0-9a-f]{64}\.pem/)
+  t.match(stdout, new RegExp(`SYSTEM_PRIVATE_KEY_FILE=${file}\\nSYSTEM_KID=system-2026\\n`))
+  t.match(stdout, /GLOBAL_CONFIG=prosody_password_public_key_repo_url = "http:\/\/token-service:3000\/system-keys";/)
+  t.notMatch(stdout, /JWT_/)
+  const { loadConfig } = await import('../../src/config.js')
+  const config = loadConfig({ NODE_ENV: 'test', PROSODY_HTTP_URL: 'http://prosody:5280', SYSTEM_PRIVATE_KEY_FILE: file, SYSTEM_KID: 'system-2026' })
+  t.equal(config.meetingControl?.systemKey.kid, 'system-2026')
+  t.equal((await cli('keys', 'generate', '--system', '--dir', tempDir())).code, 2, '--system needs --out')
+})

@@ -16,6 +16,7 @@ import type { Command, CommandIO } from '../command.js'
 
 const USAGE = `Usage: jitsi-token-service keys generate (--dir DIR [--activate] | --out FILE) [--name NAME] [--bits 2048]
          [--jaas-app-id vpaas-magic-cookie-…] [--key-server http://token-service:3000/asap]
+       jitsi-token-service keys generate --system --out FILE   (the system key for meeting control)
 Writes a new RSA private key (0600, never over an existing file) under a new kid and prints the settings
 for this service and Prosody. --dir defaults to JWT_KEYS_DIR. The paths printed are the ones this process
 sees: run it as docker compose ... run --rm token-service-cli keys generate, and they are the container's.
@@ -74,6 +75,21 @@ function selfHostedSettings (key: Written, dir: string | undefined, keyServer: s
   ]
 }
 
+/** The system key for Prosody's meeting modules (docs/meeting-control.md): its own key, its own repository. */
+function systemSettings (key: Written, service: string): string[] {
+  return [
+    '# jitsi-token-service: the system key (never the login key)',
+    `SYSTEM_PRIVATE_KEY_FILE=${key.file}`,
+    `SYSTEM_KID=${key.kid}`,
+    'PROSODY_HTTP_URL=http://prosody:5280',
+    '',
+    '# docker-jitsi-meet .env (Prosody)',
+    'GLOBAL_MODULES=muc_end_meeting',
+    `GLOBAL_CONFIG=prosody_password_public_key_repo_url = "${service}/system-keys";`,
+    'XMPP_MODULES=muc_kick_participant,muc_size'
+  ]
+}
+
 function jaasSettings (key: Written, dir: string | undefined, appId: string): string[] {
   return [
     '# JaaS console → API Keys → Add API key → upload this public key:',
@@ -88,7 +104,8 @@ function jaasSettings (key: Written, dir: string | undefined, appId: string): st
   ]
 }
 
-function optionProblem (options: { dir?: string, out?: string, activate: boolean, name: string, bits: number, appId?: string }): string | undefined {
+function optionProblem (options: { dir?: string, out?: string, activate: boolean, name: string, bits: number, appId?: string, system: boolean }): string | undefined {
+  if (options.system && (options.out === undefined || options.appId !== undefined)) return '--system writes one key with --out (SYSTEM_PRIVATE_KEY_FILE), not for JaaS'
   if ((options.dir === undefined) === (options.out === undefined)) return 'give either --dir (a JWT_KEYS_DIR) or --out (a JWT_PRIVATE_KEY_FILE)'
   if (options.activate && !options.dir) return '--activate needs --dir'
   if (!NAME.test(options.name)) return '--name must be letters, digits, ".", "_" or "-" (it becomes the file name and the kid)'
@@ -115,12 +132,13 @@ async function generate (args: string[], io: CommandIO, keysDir: string | undefi
       name: { type: 'string' },
       bits: { type: 'string', default: String(MIN_RSA_BITS) },
       activate: { type: 'boolean', default: false },
+      system: { type: 'boolean', default: false },
       'jaas-app-id': { type: 'string' },
       'key-server': { type: 'string', default: 'http://token-service:3000/asap' }
     }
   })
   // The configured directory, unless told otherwise: the key lands where the service reads.
-  if (values.dir === undefined && values.out === undefined) values.dir = keysDir
+  if (values.dir === undefined && values.out === undefined && !values.system) values.dir = keysDir
   const bits = Number(values.bits)
   const name = values.name ?? newKeyId()
   const appId = values['jaas-app-id']
@@ -135,9 +153,9 @@ async function generate (args: string[], io: CommandIO, keysDir: string | undefi
   io.err.write(`Wrote a ${bits}-bit RSA private key to ${key.file} (mode 0600; keep it secret).\n`)
   io.out.write([
     `kid: ${key.kid}`,
-    `Prosody fetches: /asap/${kidPathId(key.kid)}.pem`,
+    `Prosody fetches: /${values.system ? 'system-keys' : 'asap'}/${kidPathId(key.kid)}.pem`,
     '',
-    ...(appId ? jaasSettings(key, values.dir, appId) : selfHostedSettings(key, values.dir, keyServer))
+    ...(values.system ? systemSettings(key, keyServer.replace(/\/asap$/, '')) : appId ? jaasSettings(key, values.dir, appId) : selfHostedSettings(key, values.dir, keyServer))
   ].join('\n') + '\n')
   if (values.dir) io.err.write(settleActive(values.dir, name, values.activate))
   return 0
