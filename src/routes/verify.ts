@@ -9,6 +9,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../config.js'
+import { doctorSettings } from '../config/doctor-settings.js'
 import { withOverrides } from '../jitsi/doctor/deployment.js'
 import { serviceDeployment, serviceKeys } from '../jitsi/doctor/service-defaults.js'
 import { roomNameProblem } from '../jitsi/room-name.js'
@@ -28,7 +29,8 @@ export const doctorRateLimit = (max: number) => Math.max(1, Math.floor(max / 10)
 
 const verify: FastifyPluginAsyncTypebox<{ config: Config }> = async (fastify, opts) => {
   const { config } = opts
-  const deployment = serviceDeployment(config)
+  const settings = doctorSettings(config)
+  const deployment = serviceDeployment(settings)
   const published = () => fastify.keys.current.published
   let doctor: Promise<typeof import('../jitsi/doctor/diagnose.js')> | undefined
 
@@ -63,7 +65,7 @@ const verify: FastifyPluginAsyncTypebox<{ config: Config }> = async (fastify, op
     const problem = room === undefined ? undefined : roomNameProblem(room)
     if (problem) throw invalidFields([{ path: 'room', message: problem }])
     const { secret, publicKeyPem, ...overrides } = prosody
-    const keys = serviceKeys(config, published, {
+    const keys = serviceKeys(settings, published, {
       secret: secret === undefined ? undefined : { key: secret, from: 'the supplied prosody.secret' },
       publicKey: publicKeyPem === undefined ? undefined : { key: publicKeyPem, from: 'the supplied prosody.publicKeyPem' }
     })

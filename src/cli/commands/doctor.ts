@@ -6,10 +6,11 @@
 import { readFileSync } from 'node:fs'
 import { parseArgs, parseEnv } from 'node:util'
 import { loadConfig, type Config } from '../../config.js'
+import { doctorSettings } from '../../config/doctor-settings.js'
 import { algorithmProblem, type SigningAlgorithm } from '../../jitsi/algorithms.js'
 import { withOverrides, type DoctorKeys, type ProsodyOverrides } from '../../jitsi/doctor/deployment.js'
 import { deploymentReport } from '../../jitsi/doctor/deployment-report.js'
-import { diagnose, type Diagnosis } from '../../jitsi/doctor/diagnose.js'
+import { diagnoseAsync, type Diagnosis } from '../../jitsi/doctor/diagnose.js'
 import { dockerTokenSettings } from '../../jitsi/docker-env.js'
 import { parseMeetingLink } from '../../jitsi/doctor/meeting-link.js'
 import { formatDiagnosis } from '../../jitsi/doctor/report-text.js'
@@ -74,7 +75,7 @@ function keysFrom (config: Config, values: Record<string, string | string[] | bo
   const secretFile = values['secret-file'] as string | undefined
   const publicKeyFile = values['public-key-file'] as string | undefined
   const developmentSecret = config.developmentDefaults.includes('JWT_APP_SECRET')
-  return serviceKeys(developmentSecret ? { ...config, jwt: { ...config.jwt, secret: undefined } } : config, () => config.jwt.keys?.initial.published ?? [], {
+  return serviceKeys(developmentSecret ? {} : doctorSettings(config), () => config.jwt.keys?.initial.published ?? [], {
     secret: secretFile === undefined ? undefined : { key: readFile(secretFile, 'secret file'), from: `the secret in ${secretFile}` },
     publicKey: publicKeyFile === undefined ? undefined : { key: readFile(publicKeyFile, 'public key file'), from: `the public key in ${publicKeyFile}` }
   })
@@ -126,9 +127,9 @@ async function runDoctor (env: Record<string, string | undefined>, args: string[
   if (config.developmentDefaults.includes('JWT_APP_ID') && overrides.acceptedIssuers === undefined && fromEnv === undefined) {
     io.err.write(`⚠ JWT_APP_ID is not set, so only iss "${config.jwt.appId}" is accepted; set it as for Prosody or pass --issuer.\n`)
   }
-  const diagnosis: Diagnosis = diagnose(
+  const diagnosis: Diagnosis = await diagnoseAsync(
     { token, room, tenant },
-    withOverrides(serviceDeployment(config), overrides),
+    withOverrides(serviceDeployment(doctorSettings(config)), overrides),
     keysFrom(config, values)
   )
   io.out.write(values.json ? `${JSON.stringify(diagnosis, null, 2)}\n` : formatDiagnosis(diagnosis))

@@ -2,7 +2,6 @@
  * The Prosody the doctor emulates and the keys it verifies signatures with. Left out, a setting
  * takes Prosody's own default with this service's values (docs/jitsi.md §1.2–§1.4, §5.2).
  */
-import type { KeyObject } from 'node:crypto'
 import { isRsaAlgorithm, type SigningAlgorithm } from '../algorithms.js'
 
 export interface ProsodyDeployment {
@@ -41,10 +40,10 @@ export interface KeySource<K> {
 export interface DoctorKeys {
   /** HS*: the raw app_secret (its UTF-8 bytes are the HMAC key, never base64-decoded). */
   secret?: KeySource<string>
-  /** RS*: a public key that overrides any key set, as PEM (SPKI) or KeyObject. */
-  publicKey?: KeySource<string | KeyObject>
-  /** RS*: the public key Prosody would fetch for a kid, e.g. from this service's key set. */
-  publicKeyFor?: (kid: string) => KeySource<string | KeyObject> | undefined
+  /** RS*: a public key that overrides any key set, as SPKI PEM. */
+  publicKey?: KeySource<string>
+  /** RS*: the public key (SPKI PEM) Prosody would fetch for a kid, e.g. from this service's key set. */
+  publicKeyFor?: (kid: string) => KeySource<string> | undefined
 }
 
 export interface ServiceSettings {

@@ -10,7 +10,7 @@ import { contextClaimsCheck } from './context-checks.js'
 import type { DoctorKeys, ProsodyDeployment } from './deployment.js'
 import { algCheck, kidCheck, typCheck } from './header-checks.js'
 import { roomCheck, subCheck, tenantCheck, type JoinTarget } from './room-checks.js'
-import { signatureCheck, verifyRsaSignature } from './signature.js'
+import { signatureCheck, verifyRsaSignature, type RsaVerdict } from './signature.js'
 import { expCheck, nbfCheck } from './time-checks.js'
 import { parseToken } from './token-format.js'
 
@@ -21,8 +21,11 @@ export interface DoctorInput extends JoinTarget {
   token: string
 }
 
-/** `rsaVerified`: an RS* signature already verified off the event loop (diagnoseAsync). */
-export function diagnose (input: DoctorInput, deployment: ProsodyDeployment, keys: DoctorKeys, now = Math.floor(Date.now() / 1000), rsaVerified?: boolean): Diagnosis {
+/**
+ * `rsaVerdict`: an RS* signature already verified with WebCrypto, which is asynchronous (diagnoseAsync);
+ * without it only HS* signatures are verified.
+ */
+export function diagnose (input: DoctorInput, deployment: ProsodyDeployment, keys: DoctorKeys, now = Math.floor(Date.now() / 1000), rsaVerdict?: RsaVerdict): Diagnosis {
   const parsed = parseToken(input.token)
   // A key-server host reads kid before it parses the rest (token/util.lib.lua L278–308).
   const kid = kidCheck(input.token, deployment)
@@ -33,7 +36,7 @@ export function diagnose (input: DoctorInput, deployment: ProsodyDeployment, key
     kid,
     typCheck(header),
     algCheck(header, deployment),
-    signatureCheck(parsed.jwt, keys, rsaVerified),
+    signatureCheck(parsed.jwt, keys, rsaVerdict),
     expCheck(payload, now),
     nbfCheck(payload, now),
     issCheck(payload, deployment),
@@ -50,11 +53,11 @@ export function diagnose (input: DoctorInput, deployment: ProsodyDeployment, key
   return summarize(results)
 }
 
-/** diagnose, with the RSA verification in the thread pool: what the API runs for every request. */
+/** diagnose, with the RSA verification (Node's thread pool, or the browser's): what the API, CLI and page run. */
 export async function diagnoseAsync (input: DoctorInput, deployment: ProsodyDeployment, keys: DoctorKeys, now = Math.floor(Date.now() / 1000)): Promise<Diagnosis> {
   const parsed = parseToken(input.token)
-  const rsaVerified = parsed.ok ? await verifyRsaSignature(parsed.jwt, keys) : undefined
-  return diagnose(input, deployment, keys, now, rsaVerified)
+  const rsaVerdict = parsed.ok ? await verifyRsaSignature(parsed.jwt, keys) : undefined
+  return diagnose(input, deployment, keys, now, rsaVerdict)
 }
 
 /** The check names in report order, for documentation and clients. */

@@ -1,5 +1,6 @@
 /** The JWT header as Prosody reads it: kid (key-server hosts), typ, alg (docs/jitsi.md §0 rules 1–3). */
-import { createHash } from 'node:crypto'
+import { sha256 } from '@noble/hashes/sha2'
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils'
 import { algorithmProblem } from '../algorithms.js'
 import { STEP, hint, pass, reject, show, type CheckResult } from './check.js'
 import { usesKeyServer, type ProsodyDeployment } from './deployment.js'
@@ -7,7 +8,7 @@ import { decodeJsonSegment, fromBase64Url } from './token-format.js'
 
 /** The file Prosody fetches for a kid: `<asap_key_server>/<sha256 hex of kid>.pem` (§1.2). */
 export function keyServerPath (kid: string): string {
-  return `${createHash('sha256').update(kid).digest('hex')}.pem`
+  return `${bytesToHex(sha256(utf8ToBytes(kid)))}.pem`
 }
 
 /**

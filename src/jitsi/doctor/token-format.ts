@@ -9,18 +9,40 @@ export interface DecodedJwt {
   payload: Record<string, unknown>
   /** `header.payload` as signed. */
   signingInput: string
-  signature: Buffer
+  signature: Uint8Array
 }
 
 export type Parsed =
   | { ok: true, jwt: DecodedJwt, check: CheckResult }
   | { ok: false, check: CheckResult }
 
-/** basexx.from_url64: "=" is ignored, anything else outside the base64url alphabet fails. */
-export function fromBase64Url (text: string): Buffer | undefined {
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+/**
+ * basexx.from_url64: "=" is ignored, anything else outside the base64url alphabet fails. Leftover
+ * bits of a last incomplete character are dropped, as Node's Buffer does; written out so it runs
+ * in browsers too.
+ */
+export function fromBase64Url (text: string): Uint8Array | undefined {
   const stripped = text.replaceAll('=', '')
-  return /^[A-Za-z0-9_-]*$/.test(stripped) ? Buffer.from(stripped, 'base64url') : undefined
+  if (!/^[A-Za-z0-9_-]*$/.test(stripped)) return undefined
+  const bytes = new Uint8Array(Math.floor(stripped.length * 3 / 4))
+  let bits = 0
+  let count = 0
+  let length = 0
+  for (const character of stripped) {
+    bits = (bits << 6 | ALPHABET.indexOf(character)) & 0xfff
+    count += 6
+    if (count >= 8) {
+      count -= 8
+      bytes[length++] = bits >> count & 0xff
+    }
+  }
+  return bytes
 }
+
+/** Buffer#toString('utf8'): bad sequences become U+FFFD and a byte-order mark is kept, not dropped. */
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true })
 
 /**
  * lua-cjson refuses JSON nested deeper than this (decode_max_depth, default 1000), so Prosody cannot
@@ -51,7 +73,7 @@ export function decodeJsonSegment (segment: string): { value: unknown } | undefi
   if (bytes === undefined) return undefined
   let value: unknown
   try {
-    value = JSON.parse(bytes.toString('utf8'))
+    value = JSON.parse(utf8.decode(bytes))
   } catch {
     return undefined
   }

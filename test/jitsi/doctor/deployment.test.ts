@@ -1,6 +1,7 @@
 /** The emulated Prosody: defaults from this service's settings, overrides, and the report text. */
 import t from 'tap'
 import { loadConfig } from '../../../src/config.js'
+import { doctorSettings } from '../../../src/config/doctor-settings.js'
 import { show } from '../../../src/jitsi/doctor/check.js'
 import { defaultDeployment, withOverrides } from '../../../src/jitsi/doctor/deployment.js'
 import { serviceDeployment, serviceKeys } from '../../../src/jitsi/doctor/service-defaults.js'
@@ -26,8 +27,8 @@ t.test('Prosody\'s defaults with this service\'s settings', async t => {
 t.test('the JaaS profile emulates 8x8: iss "chat", sub the AppID', async t => {
   const appId = 'vpaas-magic-cookie-0123abcd'
   const config = loadConfig({ NODE_ENV: 'test', JWT_PROFILE: 'jaas', JAAS_APP_ID: appId, JWT_PRIVATE_KEY_FILE: keyFile(rsaKey().pem), JWT_KID: 'key1' })
-  t.match(serviceDeployment(config), { algorithm: 'RS256', acceptedIssuers: ['chat'], xmppDomain: appId, publicHost: '8x8.vc' })
-  const keys = serviceKeys(config, () => config.jwt.keys!.initial.published)
+  t.match(serviceDeployment(doctorSettings(config)), { algorithm: 'RS256', acceptedIssuers: ['chat'], xmppDomain: appId, publicHost: '8x8.vc' })
+  const keys = serviceKeys(doctorSettings(config), () => config.jwt.keys!.initial.published)
   t.equal(keys.secret, undefined, 'RS256 has no secret')
   t.match(keys.publicKeyFor!(`${appId}/key1`), { key: rsaKey().publicPem, from: `this service's public key for kid "${appId}/key1"` })
   t.equal(keys.publicKeyFor!('other'), undefined)

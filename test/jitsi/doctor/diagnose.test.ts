@@ -6,7 +6,7 @@
 import t from 'tap'
 import { CHECK_NAMES, diagnose } from '../../../src/jitsi/doctor/diagnose.js'
 import {
-  HS_HEADER, NOW, PUBLIC_PEM, ROOM, RS_HEADER, SECRET, check, claims, diagnoseAgreeing, docker, hs, hsHost, hsKeys, rs, rsHost, rsKeys
+  HS_HEADER, NOW, PUBLIC_PEM, ROOM, RS_HEADER, SECRET, check, claims, diagnoseAgreeing, diagnoseAgreeingAsync, docker, hs, hsHost, hsKeys, rs, rsHost, rsKeys
 } from './fixtures.js'
 
 t.test('a token built like POST /tokens builds it passes every check', async t => {
@@ -60,7 +60,7 @@ t.test('alg mismatch: "Invalid or incorrect alg", while the key itself is right'
   t.match(check(hs512, 'alg'), { ok: false, blocking: true, detail: /alg is HS512, but Prosody verifies only HS256.*JWT_SIGN_TYPE/ })
   t.equal(check(hs512, 'signature').ok, true, 'the signature is checked with the header\'s algorithm')
 
-  const rs512 = diagnoseAgreeing(t, { token: rs({ ...RS_HEADER, alg: 'RS512' }, claims(), undefined, 'sha512'), ...ROOM }, rsHost)
+  const rs512 = await diagnoseAgreeingAsync(t, { token: rs({ ...RS_HEADER, alg: 'RS512' }, claims(), undefined, 'sha512'), ...ROOM }, rsHost)
   t.equal(rs512.reason, 'Invalid or incorrect alg')
   t.match(check(rs512, 'alg').detail, /RS512.*RS256.*docker-jitsi-meet#1903/)
 })
@@ -68,7 +68,7 @@ t.test('alg mismatch: "Invalid or incorrect alg", while the key itself is right'
 t.test('RS token without kid on a key-server host: "\'kid\' claim is missing" comes first', async t => {
   const { kid, ...header } = RS_HEADER
   t.ok(kid)
-  const diagnosis = diagnoseAgreeing(t, { token: rs(header, claims({ iss: 'someone-else' })), ...ROOM }, rsHost, { publicKey: { key: PUBLIC_PEM, from: 'the supplied public key' } })
+  const diagnosis = await diagnoseAgreeingAsync(t, { token: rs(header, claims({ iss: 'someone-else' })), ...ROOM }, rsHost, { publicKey: { key: PUBLIC_PEM, from: 'the supplied public key' } })
   t.equal(diagnosis.reason, "'kid' claim is missing", 'before the wrong iss, as in Prosody')
   t.match(check(diagnosis, 'kid'), { ok: false, blocking: true, detail: /no kid.*asap_key_server.*JWT_KID/ })
 })
@@ -148,7 +148,7 @@ t.test('signed with another secret: "Invalid signature"', async t => {
 })
 
 t.test('an RS256 token with a known kid passes on a key-server host', async t => {
-  const diagnosis = diagnoseAgreeing(t, { token: rs(RS_HEADER, claims()), ...ROOM }, rsHost, rsKeys)
+  const diagnosis = await diagnoseAgreeingAsync(t, { token: rs(RS_HEADER, claims()), ...ROOM }, rsHost, rsKeys)
   t.same(diagnosis.checks.filter(c => !c.ok), [])
   t.match(check(diagnosis, 'kid').detail, /<asap_key_server>\/[0-9a-f]{64}\.pem/)
   t.match(check(diagnosis, 'signature').detail, /verifies with the public key of kid "my_app\/2026-01"/)

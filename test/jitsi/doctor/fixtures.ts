@@ -3,7 +3,7 @@
  * the independent Prosody referee (test/support/prosody-verifier.ts) to compare the doctor with.
  */
 import { createHmac, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto'
-import { diagnose, type Diagnosis, type DoctorInput } from '../../../src/jitsi/doctor/diagnose.js'
+import { diagnose, diagnoseAsync, type Diagnosis, type DoctorInput } from '../../../src/jitsi/doctor/diagnose.js'
 import type { DoctorKeys, ProsodyDeployment } from '../../../src/jitsi/doctor/deployment.js'
 import { verifyRoom, verifyToken, type ProsodySettings } from '../../support/prosody-verifier.js'
 import { getBackendSafeRoomName } from '../../support/web-client-room.js'
@@ -102,11 +102,22 @@ interface Assert {
   equal: (found: unknown, wanted: unknown, message: string) => unknown
 }
 
-/** Runs the doctor and asserts it reaches the referee's verdict, and names Prosody's own reason. */
-export function diagnoseAgreeing (t: Assert, input: DoctorInput, deployment = hsHost, keys = deployment.algorithm.startsWith('RS') ? rsKeys : hsKeys): Diagnosis {
-  const diagnosis = diagnose(input, deployment, keys, NOW)
+function agreeing (t: Assert, diagnosis: Diagnosis, input: DoctorInput, deployment: ProsodyDeployment): Diagnosis {
   const verdict = referee(input, deployment)
   t.equal(diagnosis.valid, verdict.ok, `doctor and Prosody referee agree (referee: ${verdict.reason ?? 'accepted'})`)
   t.equal(diagnosis.reason, verdict.reason, 'the doctor names the reason Prosody gives')
   return diagnosis
+}
+
+/**
+ * Runs the doctor and asserts it reaches the referee's verdict, and names Prosody's own reason.
+ * Synchronous, so RS* signatures are not verified: use diagnoseAgreeingAsync for RS-signed tokens.
+ */
+export function diagnoseAgreeing (t: Assert, input: DoctorInput, deployment = hsHost, keys = deployment.algorithm.startsWith('RS') ? rsKeys : hsKeys): Diagnosis {
+  return agreeing(t, diagnose(input, deployment, keys, NOW), input, deployment)
+}
+
+/** diagnoseAgreeing with the RS* signature verified (WebCrypto is asynchronous). */
+export async function diagnoseAgreeingAsync (t: Assert, input: DoctorInput, deployment = rsHost, keys = rsKeys): Promise<Diagnosis> {
+  return agreeing(t, await diagnoseAsync(input, deployment, keys, NOW), input, deployment)
 }

@@ -1,9 +1,9 @@
 /** Is it a JWT, the header (kid, typ, alg) and the signature: each failure with its sentence. */
-import { generateKeyPairSync } from 'node:crypto'
+import { generateKeyPairSync, type KeyObject } from 'node:crypto'
 import t from 'tap'
 import { diagnose } from '../../../src/jitsi/doctor/diagnose.js'
 import { algCheck, kidCheck, typCheck } from '../../../src/jitsi/doctor/header-checks.js'
-import { signatureCheck } from '../../../src/jitsi/doctor/signature.js'
+import { signatureCheck, verifyRsaSignature } from '../../../src/jitsi/doctor/signature.js'
 import { parseToken, type DecodedJwt } from '../../../src/jitsi/doctor/token-format.js'
 import { HS_HEADER, KID, NOW, PRIVATE_PEM, PUBLIC_PEM, RS_HEADER, ROOM, check, claims, diagnoseAgreeing, hs, hsHost, rs, rsHost } from './fixtures.js'
 
@@ -88,14 +88,26 @@ t.test('typ and alg are compared exactly', async t => {
 t.test('the signature: which key, and why it cannot be checked', async t => {
   const hsJwt = decoded(hs(HS_HEADER, claims()))
   t.match(signatureCheck(hsJwt, {}), { ok: false, detail: /no secret is known\. Pass Prosody's app_secret as prosody.secret/ })
+  const short = hs(HS_HEADER, claims()).slice(0, -10)
+  t.match(signatureCheck(decoded(short), { secret: { key: 'anything', from: 'the test secret' } }), { ok: false, detail: /does not match the test secret/ }, 'a cut signature never matches')
 
   const rsJwt = decoded(rs(RS_HEADER, claims()))
-  const supplied = (key: string | ReturnType<typeof generateKeyPairSync>['publicKey']) => signatureCheck(rsJwt, { publicKey: { key, from: 'the supplied key' } })
-  t.match(supplied(PUBLIC_PEM), { ok: true })
-  t.match(supplied(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey), { ok: false, detail: /does not verify with the supplied key.*signed with another private key.*new kid/ })
-  t.match(supplied(PRIVATE_PEM), { ok: false, detail: /the supplied key is a private key: supply only the public key/ })
-  t.match(supplied('-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----\n'), { ok: false, detail: /is not a PEM public key; supply the SPKI PEM/ })
-  t.match(supplied(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey), { ok: false, detail: /is a ec key, but Prosody only verifies RSA signatures/ })
+  const pem = (key: KeyObject) => key.export({ type: 'spki', format: 'pem' }).toString()
+  const supplied = async (key: string) => {
+    const keys = { publicKey: { key, from: 'the supplied key' } }
+    return signatureCheck(rsJwt, keys, await verifyRsaSignature(rsJwt, keys))
+  }
+  t.match(await supplied(PUBLIC_PEM), { ok: true })
+  t.match(await supplied(pem(generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey)), { ok: false, detail: /does not verify with the supplied key.*signed with another private key.*new kid/ })
+  t.match(await supplied(PRIVATE_PEM), { ok: false, detail: /the supplied key is a private key: supply only the public key/ })
+  t.match(await supplied('-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----\n'), { ok: false, detail: /is not a PEM public key; supply the SPKI PEM/ })
+  t.match(await supplied('-----BEGIN PUBLIC KEY-----\nA\n-----END PUBLIC KEY-----\n'), { ok: false, detail: /is not a PEM public key/ }, 'not base64')
+  t.match(await supplied(PUBLIC_PEM.replace(/.{8}\n-----END/, '\n-----END')), { ok: false, detail: /is not a PEM public key/ }, 'an RSA key cut short')
+  t.match(await supplied('ssh-rsa AAAA'), { ok: false, detail: /is not a PEM public key/ })
+  t.match(await supplied(pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey)), { ok: false, detail: /is a ec key, but Prosody only verifies RSA signatures/ })
+  t.match(await supplied(pem(generateKeyPairSync('ed25519').publicKey)), { ok: false, detail: /is a ed25519 key/ })
+  t.match(signatureCheck(rsJwt, { publicKey: { key: PUBLIC_PEM, from: 'k' } }), { ok: false, detail: /was not verified: run the doctor with diagnoseAsync/ }, 'the synchronous doctor says it did not verify RS*')
+  t.equal(await verifyRsaSignature(decoded(hs(HS_HEADER, claims())), {}), undefined, 'nothing to verify for HS*')
 
   const noKid = decoded(rs({ alg: 'RS256', typ: 'JWT' }, claims()))
   t.match(signatureCheck(noKid, { publicKeyFor: () => undefined }), { ok: false, detail: /the header has no kid to find a public key by\. Supply the public key as prosody.publicKeyPem \(CLI: --public-key-file\);/ })
