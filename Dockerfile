@@ -20,6 +20,7 @@ RUN npm ci --no-audit --no-fund
 
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts/console-bundle.mjs ./scripts/
 RUN npm run build
 
 # ---- runtime: production dependencies and compiled JavaScript only -------------------------

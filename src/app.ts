@@ -29,6 +29,7 @@ import keyRoutes from './routes/keys.js'
 import tokenRoutes from './routes/tokens.js'
 import verifyRoutes from './routes/verify.js'
 import roomRoutes from './routes/rooms.js'
+import doctorPage from './routes/doctor-page.js'
 
 export interface AppOptions {
   config: Config
@@ -106,6 +107,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
   await fastify.register(roomRoutes, { config })
   if (config.login) await fastify.register(import('./routes/login.js'), { config })
   if (config.apiDocs) await fastify.register(docsPage)
+  if (config.consoleDoctor) await fastify.register(doctorPage, { config })
 }
 
 // Not encapsulated, so server.ts and tests reach its decorators (clients.reload, readiness, …).

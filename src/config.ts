@@ -68,6 +68,8 @@ export interface Config {
   metricsToken?: string
   /** API_DOCS: serve /docs and /openapi.json. */
   apiDocs: boolean
+  /** CONSOLE_DOCTOR: serve the /doctor page. */
+  consoleDoctor: boolean
   /** Graceful shutdown (src/shutdown.ts): drain window, then a hard deadline, both in ms from the signal. */
   shutdown: { drainMs: number, timeoutMs: number }
   /** Variables that fell back to a development default, for the start-up banner. */
@@ -208,6 +210,7 @@ export function loadConfig (rawEnv: Record<string, string | undefined>): Config 
     bodyLimit: env.BODY_LIMIT,
     metricsToken: env.METRICS_TOKEN,
     apiDocs: env.API_DOCS,
+    consoleDoctor: env.CONSOLE_DOCTOR,
     // Draining is for load balancers; Ctrl-C on a development run need not wait for one.
     shutdown: { drainMs: production || rawEnv.SHUTDOWN_DRAIN !== undefined ? env.SHUTDOWN_DRAIN : 0, timeoutMs: env.SHUTDOWN_TIMEOUT },
     developmentDefaults: defaults,

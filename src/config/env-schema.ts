@@ -69,6 +69,7 @@ export const EnvSchema = Type.Object({
   METRICS_TOKEN: Type.Optional(Type.String({ minLength: 1, description: 'Bearer token Prometheus must send to GET /metrics; required in production unless METRICS_PUBLIC=true' })),
   METRICS_PUBLIC: Type.Boolean({ default: false, description: 'true: /metrics without METRICS_TOKEN in production (say so explicitly)' }),
   API_DOCS: Type.Boolean({ default: true, description: 'false: no /docs page and no /openapi.json (the API itself is unchanged)' }),
+  CONSOLE_DOCTOR: Type.Boolean({ default: true, description: 'false: no /doctor page (the token doctor that runs in the browser)' }),
   SHUTDOWN_DRAIN: Type.Integer({ minimum: 0, maximum: 600_000, default: 5000, description: 'ms the listener keeps answering after SIGTERM while /health/ready says 503' }),
   SHUTDOWN_TIMEOUT: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 25_000, description: 'ms from SIGTERM after which the process exits 1 even if requests are still running' })
 })

@@ -61,7 +61,7 @@ export async function importRsaPublicKey (pem: string, from: string, hash: strin
   if (type !== 'rsa') return `${from} is a ${type} key, but Prosody only verifies RSA signatures (RS256/384/512).`
   let key: VerifyKey
   try {
-    key = await globalThis.crypto.subtle.importKey('spki', der, { name: 'RSASSA-PKCS1-v1_5', hash }, false, ['verify'])
+    key = await globalThis.crypto.subtle.importKey('spki', der as Uint8Array<ArrayBuffer>, { name: 'RSASSA-PKCS1-v1_5', hash }, false, ['verify'])
   } catch {
     return notPem
   }

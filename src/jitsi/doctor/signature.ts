@@ -61,7 +61,7 @@ export async function verifyRsaSignature (jwt: DecodedJwt, keys: DoctorKeys): Pr
   if ('name' in source) return undefined
   const key = await importRsaPublicKey(source.key, source.from, `SHA-${alg.slice(2)}`)
   if (typeof key === 'string') return { problem: key }
-  const valid = await globalThis.crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, jwt.signature, utf8ToBytes(jwt.signingInput))
+  const valid = await globalThis.crypto.subtle.verify('RSASSA-PKCS1-v1_5', key, jwt.signature as Uint8Array<ArrayBuffer>, utf8ToBytes(jwt.signingInput) as Uint8Array<ArrayBuffer>)
   return { valid }
 }
 
