@@ -130,7 +130,7 @@ function planEnv (values: EnvValues, options: InitOptions, problems: string[]): 
   return env
 }
 
-const NGINX_LOGIN = `# The login routes only: the rest of the service stays on Docker's network.
+const NGINX_LOGIN = `# The login's and the console's pages only: the API stays on Docker's network.
 location /token-service/login {
     proxy_pass http://token-service:3000/login;
     proxy_set_header X-Forwarded-For $remote_addr;
@@ -138,6 +138,14 @@ location /token-service/login {
 location /token-service/logout {
     proxy_pass http://token-service:3000/logout;
     proxy_set_header X-Forwarded-For $remote_addr;
+}
+# The console: meeting links for people who sign in, and the token doctor (docs/console.md).
+location /token-service/meetings {
+    proxy_pass http://token-service:3000/meetings;
+    proxy_set_header X-Forwarded-For $remote_addr;
+}
+location /token-service/doctor {
+    proxy_pass http://token-service:3000/doctor;
 }`
 
 function loginClientConfig (loginBase: string): string {

@@ -37,6 +37,8 @@ export interface TokenInput {
   tenant?: string
   /** Seconds; the caller has already checked it against the limits. */
   ttl: number
+  /** Seconds since 1970: not valid before then (a guest invitation before its meeting starts); default now. */
+  notBefore?: number
   context?: {
     user?: UserInput
     room?: RoomOptionsInput
@@ -171,7 +173,7 @@ export function buildClaims (input: TokenInput, settings: IssuerSettings, nowMs:
     sub: subjectClaim(input.tenant, settings.xmppDomain),
     room: isPatternRoom(input) ? input.room : roomClaim(input.room),
     iat,
-    nbf: iat - settings.nbfSkew,
+    nbf: (input.notBefore ?? iat) - settings.nbfSkew,
     exp: iat + input.ttl,
     jti,
     // token_moderation sets the role from this alone, so an owner affiliation must say true here too.

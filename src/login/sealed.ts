@@ -1,12 +1,12 @@
 /**
  * Encrypted, expiring payloads only this service can read (JWE, dir + A256GCM): the login transaction
- * cookie and our refresh tokens. Each use gets its own key derived from LOGIN_SECRET, so one can never
+ * cookie, our refresh tokens and the console's session cookie. Each use gets its own key derived from LOGIN_SECRET, so one can never
  * be passed off as the other.
  */
 import { hkdfSync } from 'node:crypto'
 import { EncryptJWT, jwtDecrypt, type JWTPayload } from 'jose'
 
-export type Purpose = 'login-transaction' | 'refresh-token'
+export type Purpose = 'login-transaction' | 'refresh-token' | 'console-session'
 
 export interface Sealer {
   seal: (payload: JWTPayload, ttlSeconds: number) => Promise<string>

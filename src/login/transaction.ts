@@ -9,13 +9,15 @@ import type { JWTPayload } from 'jose'
 import type { JitsiLoginState } from './jitsi-state.js'
 import { sealer } from './sealed.js'
 
-export interface LoginTransaction {
+export type LoginTransaction = {
   id: string
   verifier: string
   nonce: string
-  jitsi: Omit<JitsiLoginState, 'refreshToken'>
-  inline: boolean
-}
+} & (
+  | { jitsi: Omit<JitsiLoginState, 'refreshToken'>, inline: boolean, console?: undefined }
+  /** Signing in to the console (/meetings), not to a meeting. */
+  | { console: true, jitsi?: undefined, inline?: undefined }
+)
 
 /** Long enough to type a password and answer a second factor; a stolen cookie is useless after it. */
 export const TRANSACTION_TTL = 600

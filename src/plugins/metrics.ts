@@ -81,9 +81,13 @@ export default fp(async function metrics (fastify, opts: { config: Config }) {
   fastify.addHook('onResponse', (request, reply, done) => {
     // One label for all IdP users: a per-person label would grow without bound and name people.
     // Not only audit routes issue: GET /login does when it refreshes (as request-log counts it).
-    if (request.issued) issued.inc({ client: request.caller!.kind === 'oidc' ? 'oidc' : request.caller!.id, alg: request.issued.algorithm })
-    // Every other answer on an audit route went through sendProblem, which sets request.refusal.
-    else if (request.routeOptions.config.audit === true) refused.inc({ reason: request.refusal!.reason, status: reply.statusCode })
+    if (request.issued) {
+      const client = request.caller!.kind === 'oidc' ? 'oidc' : request.caller!.id
+      for (const record of [request.issued, ...request.issuedAlso ?? []]) issued.inc({ client, alg: record.algorithm })
+    } else if (request.routeOptions.config.audit === true && request.refusal) {
+      // A refusal on an audit route (sendProblem sets request.refusal); a console sign-in is neither.
+      refused.inc({ reason: request.refusal.reason, status: reply.statusCode })
+    }
     done()
   })
 

@@ -14,12 +14,13 @@ export interface AuditRecord {
   /** The signing key's id (RS*), so a rotation can be followed in the audit log. */
   kid?: string
   tenant?: string
-  /** Tokens from the browser login (routes/login.ts): a first login or a silent refresh. */
-  via?: 'login' | 'refresh'
+  /** Tokens from the browser login (routes/login.ts): a first login or a silent refresh; or the console's /meetings. */
+  via?: 'login' | 'refresh' | 'console'
 }
 
 declare module 'fastify' {
-  interface FastifyRequest { issued?: AuditRecord }
+  /** `issuedAlso`: more tokens the same request minted (the console's host and guest links). */
+  interface FastifyRequest { issued?: AuditRecord, issuedAlso?: AuditRecord[] }
   interface FastifyContextConfig {
     /** Level of this route's access line (default info). */
     accessLogLevel?: 'debug' | 'info'
@@ -67,9 +68,11 @@ export default fp(async function requestLog (fastify) {
   fastify.addHook('onResponse', async (request, reply) => {
     const routeConfig = request.routeOptions.config
     // The login's GET /login issues only when it refreshes: its other answers are access lines.
-    if (routeConfig.audit || request.issued) {
+    // Audit lines for issuance and refusals; an audit route's other answers (a console sign-in) are access lines.
+    if (request.issued || (routeConfig.audit && request.refusal)) {
       if (request.issued) request.log.info(issuedLine(request, reply, request.issued), 'token issued')
       else request.log.info(refusedLine(request, reply), 'token refused')
+      for (const also of request.issuedAlso ?? []) request.log.info(issuedLine(request, reply, also), 'token issued')
       return
     }
     const level = reply.statusCode >= 500 ? 'error' : (routeConfig.accessLogLevel ?? 'info')

@@ -19,6 +19,8 @@ import { messagePage, postMessagePage, type MessageOptions, type Page } from '..
 import { appLink } from '../login/platform-return.js'
 import { chainPerson, chainToken, REFRESH_TTL, refreshTokens } from '../login/refresh-token.js'
 import { refreshChains } from '../login/refresh-chains.js'
+import { CONSOLE_SESSION_COOKIE, CONSOLE_SESSION_TTL, consoleSessions } from '../console/console-session.js'
+import meetings from './meetings.js'
 import { MAX_TRANSACTION_COOKIE, newTransactionId, TRANSACTION_TTL, transactionCookie, transactionStore, type LoginTransaction } from '../login/transaction.js'
 
 const text = (value: unknown) => typeof value === 'string' && value !== '' ? value : undefined
@@ -51,6 +53,9 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
   const callerFor = oidcCallers(oidc)
   const jitsiOrigin = new URL(config.publicUrl).origin
   const cookiePath = `${new URL(settings.baseUrl).pathname.replace(/\/$/, '')}/login`
+  const sessions = consoleSessions(settings.secret)
+  const consolePath = `${new URL(settings.baseUrl).pathname.replace(/\/$/, '')}/meetings`
+  await fastify.register(meetings, { config, idp, transactions, sessions, callerFor, transactionPath: cookiePath, rateLimit: { max: Math.min(config.rateLimit.max, LOGIN_RATE_LIMIT) } })
   const loggedOut: MessageOptions = { title: 'Logged out', text: 'You are logged out.', link: { href: config.publicUrl, label: 'Back to Jitsi Meet' } }
 
   // Jitsi's login popup must keep its opener through every hop (our redirects, the IdP, our page):
@@ -228,7 +233,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     }
     // Single use: whatever happens next, this transaction cannot finish another login.
     reply.clearCookie(transactionCookie(transaction.id), { path: cookiePath })
-    const { inline, jitsi } = transaction
+    const inline = transaction.inline === true
     let answer
     try {
       // Our own callback URL with the IdP's parameters: never built from the Host header.
@@ -241,6 +246,15 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     if (!identity) {
       return fail(request, reply, inline, { status: 403, reason: 'idp_token_claims', title: 'Login failed', text: 'The identity provider did not say who you are (no usable "sub").' })
     }
+    if (transaction.console) {
+      // Signed in to the console: a session cookie for /meetings, no token.
+      reply.setCookie(CONSOLE_SESSION_COOKIE, await sessions.seal(identity), {
+        path: consolePath, httpOnly: true, secure: config.production, sameSite: 'lax', maxAge: CONSOLE_SESSION_TTL
+      })
+      request.log.info({ event: 'console.signed_in', requestId: request.id, client: `oidc:${identity.id}` }, 'console sign-in')
+      return reply.header('cache-control', 'no-store').redirect(`${settings.baseUrl}/meetings`, 303)
+    }
+    const { jitsi } = transaction
     const grant = { identity, room: jitsi.room, tenant: jitsi.tenant, idpRefreshToken: answer.refreshToken }
     return deliver(request, reply, 'login', identity, jitsi, inline, { idToken: answer.idToken, refreshToken: () => refreshes.seal(grant) })
   })
