@@ -10,7 +10,7 @@ import { loadConfig } from '../../config.js'
 import { CheckFailure } from '../../check/check-failure.js'
 import { formatCheckReport } from '../../check/report-text.js'
 import { runCheck } from '../../check/run-check.js'
-import type { Command, CommandIO } from '../command.js'
+import { UsageError, withUsageErrors, type Command, type CommandIO } from '../command.js'
 import { unsetSigningVariables } from '../local-signer.js'
 import { tokenEnv } from '../token-env.js'
 
@@ -25,8 +25,6 @@ with --show-tokens.
 Exit status: 0 the deployment honours the tokens, 1 it does not, 2 usage error, 3 site unreachable,
 4 TLS error, 5 not a Jitsi site or config.js unreadable, 6 XMPP connection closed, 7 a step timed out.
 `
-
-class UsageError extends Error {}
 
 function milliseconds (value: string | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback
@@ -87,19 +85,7 @@ export function checkCommand (env: Record<string, string | undefined> = process.
     name: 'check',
     summary: 'join a live Jitsi deployment with test tokens and report the roles it gives',
     usage: USAGE,
-    async run (args, io) {
-      try {
-        return await runCheckCommand(env, args, io)
-      } catch (error) {
-        if (error instanceof CheckFailure) {
-          io.err.write(`jitsi-token-service check: ${error.message}\n`)
-          return error.exitCode
-        }
-        if (!(error instanceof UsageError) && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') !== true) throw error
-        io.err.write(`jitsi-token-service check: ${(error as Error).message}\n${USAGE}`)
-        return 2
-      }
-    }
+    run: (args, io) => withUsageErrors('check', USAGE, io, () => runCheckCommand(env, args, io), error => error instanceof CheckFailure ? error.exitCode : undefined)
   }
 }
 

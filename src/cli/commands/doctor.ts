@@ -16,7 +16,7 @@ import { parseMeetingLink } from '../../jitsi/doctor/meeting-link.js'
 import { formatDiagnosis } from '../../jitsi/doctor/report-text.js'
 import { serviceDeployment, serviceKeys } from '../../jitsi/doctor/service-defaults.js'
 import { roomNameProblem } from '../../jitsi/room-name.js'
-import type { Command, CommandIO } from '../command.js'
+import { UsageError, withUsageErrors, type Command, type CommandIO } from '../command.js'
 import { tokenEnv } from '../token-env.js'
 
 const USAGE = `Usage: jitsi-token-service doctor <token | meeting link> [--room ROOM] [--tenant TENANT]
@@ -30,8 +30,6 @@ docker-jitsi-meet's .env instead of assuming Prosody's defaults (flags still win
 .env makes Jitsi do with tokens: verification, and the role a moderator and a guest token get.
 Exit status: 0 Prosody accepts the token, 1 it rejects it, 2 usage error.
 `
-
-class UsageError extends Error {}
 
 /** As POST /tokens/verify accepts it. */
 const TENANT = /^[A-Za-z0-9._-]{1,63}$/
@@ -141,15 +139,7 @@ export function doctorCommand (env: Record<string, string | undefined> = process
     name: 'doctor',
     summary: 'explain whether Jitsi accepts a token, check by check',
     usage: USAGE,
-    async run (args, io) {
-      try {
-        return await runDoctor(env, args, io)
-      } catch (error) {
-        if (!(error instanceof UsageError) && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') !== true) throw error
-        io.err.write(`jitsi-token-service doctor: ${(error as Error).message}\n${USAGE}`)
-        return 2
-      }
-    }
+    run: (args, io) => withUsageErrors('doctor', USAGE, io, () => runDoctor(env, args, io))
   }
 }
 

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { applyPlan, InitWriteError, type Writer } from '../../deploy/apply-plan.js'
 import { planInit, type InitPlan } from '../../deploy/init-plan.js'
-import type { Command, CommandIO } from '../command.js'
+import { UsageError, withUsageErrors, type Command, type CommandIO } from '../command.js'
 
 const USAGE = `Usage: jitsi-token-service init [--docker-jitsi-meet DIR] [--public-url URL] [--client-id ID]
          [--login --oidc-issuer URL --oidc-client-id ID] [--write]
@@ -20,8 +20,6 @@ lines and Jitsi's nginx and config.js additions. Prints the plan; writes only wi
 up first). Existing values that keep the tokens working are kept; secrets are never replaced or printed.
 Exit status: 0 done or nothing to do, 1 the plan has problems or a file could not be written, 2 usage error.
 `
-
-class UsageError extends Error {}
 
 /** This repository's root, from dist/cli/commands/ or src/cli/commands/. */
 const REPOSITORY = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -109,19 +107,7 @@ export function initCommand (env: Record<string, string | undefined> = process.e
     name: 'init',
     summary: 'wire a docker-jitsi-meet checkout to this service (prints a plan; --write applies it)',
     usage: USAGE,
-    async run (args, io) {
-      try {
-        return await runInit(env, args, io, writer)
-      } catch (error) {
-        if (error instanceof InitWriteError) {
-          io.err.write(`jitsi-token-service init: ${error.message}\n`)
-          return 1
-        }
-        if (!(error instanceof UsageError) && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') !== true) throw error
-        io.err.write(`jitsi-token-service init: ${(error as Error).message}\n${USAGE}`)
-        return 2
-      }
-    }
+    run: (args, io) => withUsageErrors('init', USAGE, io, () => runInit(env, args, io, writer), error => error instanceof InitWriteError ? 1 : undefined)
   }
 }
 

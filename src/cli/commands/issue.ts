@@ -13,7 +13,7 @@ import { jaasRequestProblems, jaasTokenInput } from '../../jitsi/jaas.js'
 import { meetingUrl } from '../../jitsi/meeting-url.js'
 import { roomNameProblem, WILDCARD_ROOM } from '../../jitsi/room-name.js'
 import { issuerSettings } from '../../plugins/token-issuer.js'
-import type { Command, CommandIO } from '../command.js'
+import { UsageError, withUsageErrors, type Command, type CommandIO } from '../command.js'
 import { signLocally, unsetSigningVariables } from '../local-signer.js'
 import { tokenEnv } from '../token-env.js'
 
@@ -23,8 +23,6 @@ Signs with this service's environment: JWT_APP_ID, JWT_APP_SECRET or the RS key,
 (only the JWT_*, JAAS_APP_ID, PUBLIC_URL and XMPP_DOMAIN variables are read).
 `
 const TENANT = /^[A-Za-z0-9_-]{1,63}$/
-
-class UsageError extends Error {}
 
 function tokenInput (values: Record<string, string | string[] | boolean | undefined>, config: Config): TokenInput {
   const room = values.room as string | undefined
@@ -95,15 +93,7 @@ export function issueCommand (env: Record<string, string | undefined> = process.
     name: 'issue',
     summary: 'mint a token and meeting link from the local configuration',
     usage: USAGE,
-    async run (args, io) {
-      try {
-        return await runIssue(env, args, io)
-      } catch (error) {
-        if (!(error instanceof UsageError) && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') !== true) throw error
-        io.err.write(`jitsi-token-service issue: ${(error as Error).message}\n${USAGE}`)
-        return 2
-      }
-    }
+    run: (args, io) => withUsageErrors('issue', USAGE, io, () => runIssue(env, args, io))
   }
 }
 
