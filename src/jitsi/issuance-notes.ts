@@ -3,7 +3,7 @@
  * errors (the token is what was asked for), but deployments on which it behaves differently.
  */
 import { isPatternRoom, type TokenInput } from './claims.js'
-import { PATTERN_NOTE, patternCaseNote } from './room-pattern.js'
+import { hyphenNote, PATTERN_NOTE, patternCaseNote } from './room-pattern.js'
 import { tenantClaim } from './room-name.js'
 
 /**
@@ -15,7 +15,7 @@ export const UNDERSCORE_TENANT_NOTE = 'tenant contains "_": Prosody 13.0.3 and l
 
 export function issuanceNotes (input: TokenInput): string[] {
   const notes: string[] = []
-  if (isPatternRoom(input)) notes.push(PATTERN_NOTE, ...[patternCaseNote(input.room)].filter(note => note !== undefined))
+  if (isPatternRoom(input)) notes.push(PATTERN_NOTE, ...[patternCaseNote(input.room), hyphenNote(input.room)].filter(note => note !== undefined))
   if (input.tenant !== undefined && tenantClaim(input.tenant).includes('_')) notes.push(UNDERSCORE_TENANT_NOTE)
   return notes
 }

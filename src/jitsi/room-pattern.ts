@@ -13,7 +13,12 @@ export const MAX_PATTERN_QUANTIFIERS = 3
 
 /** Prosody's count_pattern_quantifiers: `* + - ?` outside `[...]`; `%` escapes the next character, in a class too. */
 export function countQuantifiers (pattern: string): number {
-  let count = 0
+  return quantifiers(pattern).length
+}
+
+/** The quantifiers of a Lua pattern, as countQuantifiers counts them. */
+function quantifiers (pattern: string): string[] {
+  const found: string[] = []
   let inClass = false
   for (let index = 0; index < pattern.length; index++) {
     const char = pattern[index]
@@ -24,10 +29,19 @@ export function countQuantifiers (pattern: string): number {
     } else if (char === '[') {
       inClass = true
     } else if ('*+-?'.includes(char!)) {
-      count++
+      found.push(char!)
     }
   }
-  return count
+  return found
+}
+
+/**
+ * In a Lua pattern `-` repeats the item before it (lazily): `course-%d+` means "cours", any number of "e",
+ * then digits, and opens no room named `course-101` (seen on a real Prosody: test/check/room-patterns-prosody.test.ts).
+ */
+export function hyphenNote (pattern: string): string | undefined {
+  if (!quantifiers(pattern).includes('-')) return undefined
+  return 'room has an unescaped "-", which in a Lua pattern repeats the character before it (course-%d+ matches "cours" then digits, not "course-101"). Write %- for a hyphen.'
 }
 
 /** What makes Lua's string.match raise "malformed pattern" instead of matching. */

@@ -5,7 +5,7 @@
  */
 import { backendSafeRoomName } from '../room-name.js'
 import { UNDERSCORE_TENANT_NOTE } from '../issuance-notes.js'
-import { countQuantifiers, MAX_PATTERN_LENGTH, MAX_PATTERN_QUANTIFIERS, patternCaseNote } from '../room-pattern.js'
+import { countQuantifiers, hyphenNote, MAX_PATTERN_LENGTH, MAX_PATTERN_QUANTIFIERS, patternCaseNote } from '../room-pattern.js'
 import { STEP, hint, luaLower, pass, reject, show, type CheckResult } from './check.js'
 import type { ProsodyDeployment } from './deployment.js'
 
@@ -58,8 +58,8 @@ function patternRoomCheck (claim: string, target: JoinTarget, deployment: Prosod
     return reject('room', STEP.roomMatch, 'invalid-regex', `The room the web client joins, ${show(joined)}, is ${joined.length} characters; Prosody matches a pattern only against names of at most ${MAX_PATTERN_LENGTH} (token_regex_room_max_length) and answers "invalid-regex".`)
   }
   const against = joined === undefined ? 'the percent-encoded, lower-cased room name' : show(joined)
-  const caseNote = patternCaseNote(claim)
-  if (caseNote) return hint('room', `Prosody accepts the pattern, but ${caseNote}`)
+  const note = patternCaseNote(claim) ?? hyphenNote(claim)
+  if (note) return hint('room', `Prosody accepts the pattern, but ${note}`)
   return pass('room', `room ${show(claim)} is a Lua pattern within Prosody's bounds (at most ${MAX_PATTERN_QUANTIFIERS} quantifiers, room names up to ${MAX_PATTERN_LENGTH} characters); Prosody matches it against ${against} and lets the join through only when the match is the whole name. The doctor does not run Lua patterns: open the room once to see it match.`)
 }
 

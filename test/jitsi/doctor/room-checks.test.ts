@@ -64,6 +64,7 @@ t.test('context.tenant compared with the URL tenant', async t => {
 t.test('a pattern with an upper-case class, and a tenant with "_": hints for the Jitsi people run', async t => {
   const inverted = roomCheck(claims({ room: 'room%D+', context: { room: { regex: true } } }), {}, hsHost)
   t.match(inverted, { ok: false, detail: /accepts the pattern, but room uses %D: Jitsi before jitsi-meet#17803/ })
+  t.match(roomCheck(claims({ room: 'course-%d+', context: { room: { regex: true } } }), {}, hsHost), { ok: false, detail: /accepts the pattern, but room has an unescaped "-"/ })
   const underscored = subCheck(claims({ sub: 'team_a' }), { room: 'x', tenant: 'team_a' }, hsHost)
   t.match(underscored, { ok: false, detail: /matches the tenant "team_a".*Prosody 13\.0\.3 and later refuse "_"/ })
   t.match(subCheck(claims({ sub: 'team-a' }), { room: 'x', tenant: 'team-a' }, hsHost), { ok: true })

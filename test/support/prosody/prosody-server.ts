@@ -25,6 +25,8 @@ export interface TestSite {
   focusOwnsEveryUser?: boolean
   /** Leave mod_token_affiliation out, as a deployment that forgot XMPP_MUC_MODULES does. */
   withoutTokenAffiliation?: boolean
+  /** Prosody's enable_domain_verification (Prosody's default; docker-jitsi-meet turns it off). */
+  domainVerification?: boolean
   /** jicofo refuses conference requests with this condition, or ('none') never answers. */
   focusAnswer?: 'not-authorized' | 'none'
 }
@@ -55,6 +57,7 @@ VirtualHost ${lua(site.domain)}
 
 Component ${lua(`conference.${site.domain}`)} "muc"
   modules_enabled = { ${mucModules.map(lua).join(', ')} }
+  standin_domain_verification = ${site.domainVerification === true}
   muc_room_locking = false
   restrict_room_creation = true
 

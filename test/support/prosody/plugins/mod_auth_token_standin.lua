@@ -69,6 +69,7 @@ function provider.get_sasl_handler(session)
 			session.jitsi_meet_room = claims.room;
 			session.jitsi_meet_domain = claims.sub;
 			session.jitsi_meet_context_user = type(claims.context) == "table" and claims.context.user or nil;
+			session.jitsi_meet_context_room = type(claims.context) == "table" and claims.context.room or nil;
 			return true;
 		end
 	});
