@@ -18,14 +18,14 @@ import { KNOWN_FEATURES } from '../jitsi/features.js'
 import type { IdpIdentity } from '../oidc/identity.js'
 import type { IdpClient } from '../login/idp-client.js'
 import { newNonce, newVerifier } from '../login/idp-client.js'
-import { newTransactionId, TRANSACTION_TTL, transactionCookie, type LoginTransaction } from '../login/transaction.js'
+import { newTransactionId, TRANSACTION_TTL, transactionCookie, transactionStore, type LoginTransaction } from '../login/transaction.js'
 import { ProblemError } from '../problems.js'
 import { CONSOLE_CSP } from './doctor-page.js'
 
 export interface MeetingsOptions {
   config: Config
   idp: IdpClient
-  transactions: { seal: (transaction: LoginTransaction) => Promise<string> }
+  transactions: ReturnType<typeof transactionStore>
   sessions: ConsoleSessions
   callerFor: (identity: IdpIdentity) => Caller
   /** Where the login's transaction cookies live (…/login). */
@@ -67,7 +67,7 @@ const meetings: FastifyPluginAsync<MeetingsOptions> = async (fastify, opts) => {
   })
 
   /** Signing in: a login transaction that ends on /meetings instead of in a meeting. */
-  fastify.get('/meetings/login', routeOptions, async (_request, reply) => {
+  fastify.get('/meetings/login', routeOptions, async (request, reply) => {
     const transaction: LoginTransaction = { id: newTransactionId(), verifier: newVerifier(), nonce: newNonce(), console: true }
     let authorizationUrl: string
     try {
@@ -75,6 +75,8 @@ const meetings: FastifyPluginAsync<MeetingsOptions> = async (fastify, opts) => {
     } catch {
       throw new ProblemError(503, 'idp_unavailable', 'The identity provider cannot be reached right now. Try again in a minute.')
     }
+    // As /login does: abandoned sign-ins do not pile up cookies.
+    for (const name of await transactions.stale(request.cookies)) reply.clearCookie(name, { path: transactionPath })
     reply.setCookie(transactionCookie(transaction.id), await transactions.seal(transaction), {
       path: transactionPath, httpOnly: true, secure: config.production, sameSite: 'lax', maxAge: TRANSACTION_TTL
     })

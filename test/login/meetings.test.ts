@@ -65,6 +65,21 @@ t.test('without a session: a form post is sent to sign in; the IdP unreachable i
   t.match(login.json().detail, /identity provider cannot be reached/)
 })
 
+t.test('abandoned sign-ins do not pile up cookies either', async t => {
+  const idp = await startTestIdp(t, LOGIN_BASE)
+  const { app } = await build(t, loginConfig(idp))
+  const jar: Record<string, string> = {}
+  for (let attempt = 0; attempt < 6; attempt++) {
+    const res = await app.inject({ method: 'GET', url: '/meetings/login', cookies: jar })
+    t.equal(res.statusCode, 302)
+    for (const cookie of res.cookies) {
+      if (cookie.value === '') delete jar[cookie.name]
+      else jar[cookie.name] = cookie.value
+    }
+  }
+  t.equal(Object.keys(jar).length, 2, 'the newest two stay')
+})
+
 t.test('who the page names, and where a problem is shown', async t => {
   t.equal(shownName({ id: 'x', email: 'a@example.org', moderator: false }), 'a@example.org')
   t.equal(shownName({ id: 'x', moderator: false }), 'x')
