@@ -4,7 +4,7 @@
  * a guest's display name. Pure; the route turns problems into messages beside their fields.
  */
 import { KNOWN_FEATURES, type FeatureFlags } from '../jitsi/features.js'
-import { roomNameProblem, WILDCARD_ROOM } from '../jitsi/room-name.js'
+import { roomNameProblem, TENANT_PATTERN, WILDCARD_ROOM } from '../jitsi/room-name.js'
 import type { FieldProblem } from '../schemas/problem.js'
 
 export interface MeetingForm {
@@ -20,7 +20,7 @@ export interface MeetingForm {
 
 export type FormValues = Record<string, string | string[] | undefined>
 
-const TENANT = /^[A-Za-z0-9_-]{1,63}$/
+const TENANT = new RegExp(TENANT_PATTERN)
 const LOCAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/
 
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.trim() ?? ''

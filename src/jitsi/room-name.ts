@@ -47,6 +47,9 @@ export function roomClaim (room: string): string {
   return room === WILDCARD_ROOM ? WILDCARD_ROOM : backendSafeRoomName(room)
 }
 
+/** A tenant as requests may name it: letters, digits, _ and - (no dots: the web client maps them to `_`). */
+export const TENANT_PATTERN = '^[A-Za-z0-9_-]{1,63}$'
+
 /** The tenant as emitted in `sub` and in the meeting URL: lower-cased, like the web client's MUC host. */
 export function tenantClaim (tenant: string): string {
   return tenant.toLowerCase()

@@ -11,7 +11,8 @@ import { KEYS_MAX_AGE } from '../keys/key-set.js'
 import { sendProblem } from '../plugins/error-handler.js'
 import { ProblemSchema } from '../schemas/problem.js'
 
-const PEM_FILE = /^([0-9a-f]{64})\.pem$/
+/** `<sha256 hex of kid>.pem`, the file name Prosody asks a key repository for. */
+export const PEM_FILE = /^([0-9a-f]{64})\.pem$/
 
 const JwkSchema = Type.Object({
   kty: Type.Literal('RSA'),

@@ -55,7 +55,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
   const cookiePath = `${new URL(settings.baseUrl).pathname.replace(/\/$/, '')}/login`
   const sessions = consoleSessions(settings.secret)
   const consolePath = `${new URL(settings.baseUrl).pathname.replace(/\/$/, '')}/meetings`
-  await fastify.register(meetings, { config, idp, transactions, sessions, callerFor, transactionPath: cookiePath, rateLimit: { max: Math.min(config.rateLimit.max, LOGIN_RATE_LIMIT) } })
+  await fastify.register(meetings, { config, idp, transactions, sessions, callerFor, transactionPath: cookiePath, consolePath, rateLimit: { max: Math.min(config.rateLimit.max, LOGIN_RATE_LIMIT) } })
   const loggedOut: MessageOptions = { title: 'Logged out', text: 'You are logged out.', link: { href: config.publicUrl, label: 'Back to Jitsi Meet' } }
 
   // Jitsi's login popup must keep its opener through every hop (our redirects, the IdP, our page):

@@ -30,6 +30,8 @@ export interface MeetingsOptions {
   callerFor: (identity: IdpIdentity) => Caller
   /** Where the login's transaction cookies live (…/login). */
   transactionPath: string
+  /** Where the console's cookies live (…/meetings). */
+  consolePath: string
   rateLimit: { max: number }
 }
 
@@ -37,13 +39,12 @@ export interface MeetingsOptions {
 export const shownName = (identity: IdpIdentity) => identity.name ?? identity.email ?? identity.id
 
 const meetings: FastifyPluginAsync<MeetingsOptions> = async (fastify, opts) => {
-  const { config, idp, transactions, sessions, callerFor, transactionPath, rateLimit } = opts
+  const { config, idp, transactions, sessions, callerFor, transactionPath, consolePath, rateLimit } = opts
   const base = config.login!.baseUrl
-  const path = `${new URL(base).pathname.replace(/\/$/, '')}/meetings`
   await fastify.register(formbody)
   await fastify.register(csrf, {
     cookieKey: 'jts_console_csrf',
-    cookieOpts: { path, httpOnly: true, secure: config.production, sameSite: 'strict' },
+    cookieOpts: { path: consolePath, httpOnly: true, secure: config.production, sameSite: 'strict' },
     getToken: (request) => (request.body as Record<string, string> | undefined)?._csrf
   })
 

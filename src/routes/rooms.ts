@@ -19,6 +19,7 @@ import { systemToken } from '../prosody/system-token.js'
 import { sendProblem } from '../plugins/error-handler.js'
 import { invalidFields, outsideGrant, ProblemError } from '../problems.js'
 import { ProblemSchema } from '../schemas/problem.js'
+import { PEM_FILE } from './keys.js'
 import { ControlDoneSchema, ParticipantParamsSchema, RoomParamsSchema, RoomStateSchema, TenantQuerySchema } from '../schemas/rooms.js'
 import { buildClaims } from '../jitsi/claims.js'
 import { issuerSettings } from '../plugins/token-issuer.js'
@@ -27,7 +28,6 @@ declare module 'fastify' {
   interface FastifyRequest { control?: { action: ControlAction, room?: string, tenant?: string, participant?: string, event?: string } }
 }
 
-const PEM_FILE = /^([0-9a-f]{64})\.pem$/
 const ERRORS = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema, 429: ProblemSchema, 502: ProblemSchema, 504: ProblemSchema }
 
 const rooms: FastifyPluginAsyncTypebox<{ config: Config }> = async (fastify, opts) => {

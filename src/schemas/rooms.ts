@@ -1,5 +1,6 @@
 /** The meeting-control API's request and answer shapes (routes/rooms.ts). */
 import { Type } from '@sinclair/typebox'
+import { TENANT_PATTERN } from '../jitsi/room-name.js'
 
 export const RoomParamsSchema = Type.Object({
   room: Type.String({ minLength: 1, maxLength: 200, description: 'The room as people see it (as in POST /tokens); turned into the room as emitted' })
@@ -11,7 +12,7 @@ export const ParticipantParamsSchema = Type.Object({
 })
 
 export const TenantQuerySchema = Type.Object({
-  tenant: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,63}$', description: 'Tenant (https://host/<tenant>/<room>)' }))
+  tenant: Type.Optional(Type.String({ pattern: TENANT_PATTERN, description: 'Tenant (https://host/<tenant>/<room>)' }))
 }, { additionalProperties: false })
 
 export const ControlDoneSchema = Type.Object({

@@ -5,6 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { KNOWN_FEATURES } from '../jitsi/features.js'
 import { USER_CLAIM_NAME } from '../jitsi/user-claims.js'
+import { TENANT_PATTERN } from '../jitsi/room-name.js'
 import { boundedJsonValue } from './json-value.js'
 
 const text = (maxLength: number, description?: string) => Type.String({ maxLength, description })
@@ -82,7 +83,7 @@ export const MeetingConfigValue = boundedJsonValue(MEETING_CONFIG_DEPTH)
 /** The request schema; `maxTtl` is JWT_MAX_TTL, so a too-long ttl is reported with every other bad field. */
 export const tokenRequestSchema = (maxTtl: number) => Type.Object({
   room: Type.String({ minLength: 1, maxLength: 200, description: 'Room name as people see it, or "*" with a wildcard grant. Characters the web client strips from URLs are refused. With context.room.regex: a Lua pattern.', examples: ['Daily Standup'] }),
-  tenant: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,63}$', description: 'Tenant (https://host/<tenant>/<room>); letters, digits, _ and - (no dots)' })),
+  tenant: Type.Optional(Type.String({ pattern: TENANT_PATTERN, description: 'Tenant (https://host/<tenant>/<room>); letters, digits, _ and - (no dots)' })),
   ttl: Type.Optional(Type.Integer({ minimum: 1, maximum: maxTtl, description: 'Lifetime in seconds (default JWT_TTL, at most JWT_MAX_TTL)' })),
   context: Type.Optional(Type.Object({
     user: Type.Optional(UserSchema),

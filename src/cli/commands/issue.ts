@@ -11,7 +11,7 @@ import { buildClaims, type JitsiClaims, type TokenInput } from '../../jitsi/clai
 import { KNOWN_FEATURES, type FeatureFlags } from '../../jitsi/features.js'
 import { jaasRequestProblems, jaasTokenInput } from '../../jitsi/jaas.js'
 import { meetingUrl } from '../../jitsi/meeting-url.js'
-import { roomNameProblem, WILDCARD_ROOM } from '../../jitsi/room-name.js'
+import { roomNameProblem, TENANT_PATTERN, WILDCARD_ROOM } from '../../jitsi/room-name.js'
 import { issuerSettings } from '../../plugins/token-issuer.js'
 import { UsageError, withUsageErrors, type Command, type CommandIO } from '../command.js'
 import { signLocally, unsetSigningVariables } from '../local-signer.js'
@@ -22,7 +22,7 @@ const USAGE = `Usage: jitsi-token-service issue --room ROOM --name NAME [--moder
 Signs with this service's environment: JWT_APP_ID, JWT_APP_SECRET or the RS key, XMPP_DOMAIN, PUBLIC_URL
 (only the JWT_*, JAAS_APP_ID, PUBLIC_URL and XMPP_DOMAIN variables are read).
 `
-const TENANT = /^[A-Za-z0-9_-]{1,63}$/
+const TENANT = new RegExp(TENANT_PATTERN)
 
 function tokenInput (values: Record<string, string | string[] | boolean | undefined>, config: Config): TokenInput {
   const room = values.room as string | undefined
