@@ -11,7 +11,6 @@ import { REQUEST_AJV_OPTIONS } from './schemas/request-validation.js'
 import { fastifyTrustProxy } from './config/trust-proxy.js'
 import { trustedPeer } from './config/trusted-peer.js'
 import corsPolicy from './plugins/external/cors.js'
-import securityHeaders from './plugins/external/helmet.js'
 import openapi from './plugins/external/swagger.js'
 import docsPage from './plugins/external/swagger-ui.js'
 import rateLimits from './plugins/external/rate-limit.js'
@@ -20,8 +19,7 @@ import oidcAuth from './plugins/oidc-auth.js'
 import errorHandler, { frameworkError } from './plugins/error-handler.js'
 import metrics from './plugins/metrics.js'
 import readiness from './plugins/readiness.js'
-import requestLog from './plugins/request-log.js'
-import untrustedForwarding from './plugins/untrusted-forwarding.js'
+import requestPipeline from './plugins/request-pipeline.js'
 import signer from './plugins/signer.js'
 import tokenIssuer from './plugins/token-issuer.js'
 import healthRoutes from './routes/health.js'
@@ -45,7 +43,7 @@ export function serverOptions (config: Config, logger: FastifyServerOptions['log
   const fromProxy = trustedPeer(config.trustProxy)
   return {
     logger,
-    // One line per request is written by plugins/request-log.ts instead of Fastify's two.
+    // One line per request is written by the request pipeline (pipeline/request-line.ts) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
     // request.ip (failed-auth budget, audit lines) is X-Forwarded-For's client only behind a trusted proxy.
@@ -80,21 +78,15 @@ async function app (fastify: FastifyInstance, opts: AppOptions) {
   const { config } = opts
   // The API speaks JSON only: anything else is a 415, not a string the schema then rejects.
   fastify.removeContentTypeParser('text/plain')
-  // Every answer names its request, as logged (errors also in the body; sendProblem covers answers sent before routing).
-  fastify.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id)
-    done()
-  })
   await fastify.register(readiness)
   await fastify.register(errorHandler)
-  await fastify.register(requestLog)
-  await fastify.register(untrustedForwarding, { config })
   // Before the routes: they document and time every route registered after them.
   await fastify.register(openapi, { serveDocument: config.apiDocs })
   // Before metrics: a wrong metrics token spends the same failed-auth budget as a wrong API key.
   await fastify.register(rateLimits, { config })
   await fastify.register(metrics, { config })
-  await fastify.register(securityHeaders)
+  // One onRequest, onSend and onResponse hook for headers, request ids, metrics and the request's log line.
+  await fastify.register(requestPipeline, { config })
   await fastify.register(corsPolicy, { config })
   await fastify.register(signer, { config })
   await fastify.register(tokenIssuer, { config })

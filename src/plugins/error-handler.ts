@@ -87,22 +87,28 @@ export function frameworkError (error: FastifyError, request: FastifyRequest, re
 }
 
 /** The router decodes the path; the query string is parsed leniently, so it is checked on its own. */
+export function queryIsDecodable (url: string): boolean {
+  const query = url.indexOf('?')
+  return query === -1 || decodable(url.slice(query + 1))
+}
+
+export function badQuery (): ProblemError {
+  return new ProblemError(400, BAD_URL.reason, BAD_URL.detail)
+}
+
+/** For routes that check their own query (config.checksOwnQuery), at the step they choose. */
 export function checkQuery (request: FastifyRequest): void {
-  const query = request.url.indexOf('?')
-  if (query !== -1 && !decodable(request.url.slice(query + 1))) throw new ProblemError(400, BAD_URL.reason, BAD_URL.detail)
+  if (!queryIsDecodable(request.url)) throw badQuery()
 }
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** The route checks its query itself, after its rate limit (the login's pages). */
+    /** The route checks its query itself, after its rate limit (the login's pages); the request pipeline checks every other's. */
     checksOwnQuery?: boolean
   }
 }
 
 export default fp(async function errorHandler (fastify) {
-  fastify.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config.checksOwnQuery !== true) checkQuery(request)
-  })
   fastify.setErrorHandler(function (error: FastifyError | ProblemError, request, reply) {
     const classified = classify(error, request.body)
     if (classified.status >= 500) request.log.error({ err: error, requestId: request.id }, 'request failed')

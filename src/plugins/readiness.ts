@@ -1,6 +1,7 @@
 /** Whether the service should receive traffic: false until start-up is complete and from the first shutdown signal on. */
 import fp from 'fastify-plugin'
 
+/** While shutting down, answers carry Connection: close (plugins/request-pipeline.ts). */
 export interface Readiness {
   ready: boolean
   reason: string
@@ -37,11 +38,4 @@ export default fp(async function readiness (fastify) {
     state.reason = 'ready'
   })
   fastify.addHook('preClose', async () => state.shutDown())
-  // While shutting down, answers carry Connection: close: keep-alive clients reconnect (through the load
-  // balancer, to another instance) and a request in flight at close() does not leave an idle socket that
-  // holds the server open for the keep-alive timeout.
-  fastify.addHook('onSend', (_request, reply, payload, done) => {
-    if (state.shuttingDown) reply.header('connection', 'close')
-    done(null, payload)
-  })
 }, { name: 'readiness' })

@@ -2,7 +2,7 @@ import t from 'tap'
 import { IncomingMessage, ServerResponse } from 'node:http'
 import { Socket } from 'node:net'
 import helmet from 'helmet'
-import { SECURITY_HEADER_OPTIONS, securityHeaderValues } from '../../src/plugins/external/helmet.js'
+import { SECURITY_HEADER_OPTIONS, securityHeaderValues } from '../../src/pipeline/security-headers.js'
 import { bearer, build, testConfig } from '../helper.js'
 
 /** What helmet's own middleware leaves on a real Node response for the same options. */

@@ -1,12 +1,11 @@
 /**
  * Security headers. The API answers JSON only, so the strictest content security policy fits it.
- * helmet works the values out once at start-up; every answer then gets the same headers.
+ * helmet works the values out once at start-up; the request pipeline gives every answer the same headers.
  * (@fastify/helmet runs helmet(options) – thirteen middlewares, the policy parsed again – on every
  * request: ~8 % of an issuance's CPU in bench/profile.ts.) Routes that serve a page (the docs) set
  * their own content-security-policy header, which replaces this one.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import fp from 'fastify-plugin'
 import helmet, { type HelmetOptions } from 'helmet'
 
 export const SECURITY_HEADER_OPTIONS: Readonly<HelmetOptions> = {
@@ -26,11 +25,3 @@ export function securityHeaderValues (options: Readonly<HelmetOptions>): Record<
   helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, () => {})
   return headers
 }
-
-export default fp(async function securityHeaders (fastify) {
-  const headers = securityHeaderValues(SECURITY_HEADER_OPTIONS)
-  fastify.addHook('onRequest', (request, reply, done) => {
-    reply.headers(headers)
-    done()
-  })
-}, { name: 'security-headers' })
