@@ -1,13 +1,16 @@
 /**
  * Where a POST /tokens spends its CPU: runs the built service (HS256, production config) under
  * `node --cpu-prof`, loads it like npm run bench does, and summarises the profile: self time by
- * package, the hottest functions, and the inclusive time of each function of ours (dist/ = src/).
+ * package, the hottest functions, and the inclusive time of each function of ours. The server is the
+ * bundle `npm run build` writes (scripts/server-bundle.mjs): its frames are mapped back to src/ and
+ * node_modules/ through the bundle's source maps.
  *
  *   npm run build && node --import tsx bench/profile.ts   (PROFILE_SECONDS, default 15)
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { SourceMap } from 'node:module'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { fire } from './load.js'
 import { pinnedUnavailable } from './pinned.js'
 import { startServer } from './processes.js'
@@ -17,12 +20,13 @@ import { benchSetup, serviceEnv } from './service-setup.js'
 
 interface ProfileNode {
   id: number
-  callFrame: { functionName: string, url: string, lineNumber: number }
+  callFrame: { functionName: string, url: string, lineNumber: number, columnNumber: number }
   children?: number[]
 }
 interface CpuProfile { nodes: ProfileNode[], samples: number[], timeDeltas: number[], endTime: number, startTime: number }
 
 const DIST_URL = pathToFileURL(DIST_DIR).href + '/'
+const SRC_URL = new URL('../src/', DIST_URL).href
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 15)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
 
@@ -32,14 +36,29 @@ function owner (url: string, functionName: string): string {
   if (url.startsWith('node:')) return 'node core'
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)
   if (pkg) return pkg[1]!
-  if (url.startsWith(DIST_URL)) return 'ours'
+  if (url.startsWith(DIST_URL) || url.startsWith(SRC_URL)) return 'ours'
   return url
 }
 
 const frame = (n: ProfileNode) => {
   const { url } = n.callFrame
-  const file = url.includes('/node_modules/') ? url.slice(url.lastIndexOf('/node_modules/') + 1) : url.replace(DIST_URL, 'dist/')
+  const file = url.includes('/node_modules/') ? url.slice(url.lastIndexOf('/node_modules/') + 1) : url.replace(DIST_URL, 'dist/').replace(SRC_URL, 'src/')
   return `${n.callFrame.functionName || '(anonymous)'} ${file}:${n.callFrame.lineNumber + 1}`
+}
+
+/** Frames of the bundled server, moved to the source file and line they came from. */
+function unbundle (profile: CpuProfile): void {
+  const maps = new Map<string, SourceMap | undefined>()
+  for (const n of profile.nodes) {
+    const { url, lineNumber, columnNumber } = n.callFrame
+    if (!url.startsWith(DIST_URL)) continue
+    if (!maps.has(url)) {
+      const mapFile = fileURLToPath(url) + '.map'
+      maps.set(url, existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8'))) : undefined)
+    }
+    const entry = maps.get(url)?.findEntry(lineNumber, columnNumber)
+    if (entry && 'originalSource' in entry) n.callFrame = { ...n.callFrame, url: new URL(entry.originalSource, url).href, lineNumber: entry.originalLine }
+  }
 }
 
 function percent (count: number, total: number) {
@@ -54,6 +73,7 @@ function measuredSamples (profile: CpuProfile): number[] {
 }
 
 function summarise (profile: CpuProfile) {
+  unbundle(profile)
   const samples = measuredSamples(profile)
   const byId = new Map(profile.nodes.map(n => [n.id, n]))
   const parent = new Map<number, number>()

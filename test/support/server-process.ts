@@ -37,8 +37,9 @@ export function nodeArgs (source: string): string[] {
   return [...loader, source]
 }
 
-export function spawnServer (env: Record<string, string>): ServerProcess {
-  const child = spawn(process.execPath, nodeArgs('src/server.ts'), {
+/** `args`: what node runs, by default the TypeScript source (a built server: its path). */
+export function spawnServer (env: Record<string, string>, args = nodeArgs('src/server.ts')): ServerProcess {
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...cleanEnv(), HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
@@ -85,8 +86,8 @@ export interface DevelopmentServer {
 }
 
 /** Starts on development defaults and reads the address and the development API key from the banner. */
-export async function startDevelopmentServer (env: Record<string, string> = {}): Promise<DevelopmentServer> {
-  const server = spawnServer({ LOG_LEVEL: 'info', ...env })
+export async function startDevelopmentServer (env: Record<string, string> = {}, args?: string[]): Promise<DevelopmentServer> {
+  const server = spawnServer({ LOG_LEVEL: 'info', ...env }, args)
   const [, origin] = await server.waitForStdout(/curl -s -X POST (http:\/\/[\d.:]+)\/tokens/)
   const [, apiKey] = await server.waitForStdout(/Authorization: Bearer (jts_[\w-]+)/)
   return { server, origin: origin!, apiKey: apiKey! }
