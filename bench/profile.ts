@@ -6,6 +6,9 @@
  * node_modules/ through the bundle's source maps.
  *
  *   npm run build && node --import tsx bench/profile.ts   (PROFILE_SECONDS, default 15)
+ *
+ * With --startup (npm run bench:profile -- --startup) it profiles start-up instead: from spawning
+ * the server until /health/ready answers, no load.
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { SourceMap } from 'node:module'
@@ -29,6 +32,7 @@ const DIST_URL = pathToFileURL(DIST_DIR).href + '/'
 const SRC_URL = new URL('../src/', DIST_URL).href
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 15)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
+const STARTUP = process.argv.includes('--startup')
 
 /** The package a frame belongs to ("ours" for the service's own code), or a V8 pseudo-frame. */
 function owner (url: string, functionName: string): string {
@@ -74,7 +78,7 @@ function measuredSamples (profile: CpuProfile): number[] {
 
 function summarise (profile: CpuProfile) {
   unbundle(profile)
-  const samples = measuredSamples(profile)
+  const samples = STARTUP ? profile.samples : measuredSamples(profile)
   const byId = new Map(profile.nodes.map(n => [n.id, n]))
   const parent = new Map<number, number>()
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
@@ -115,7 +119,9 @@ async function main () {
     serviceEnv(setup, 'HS256'), undefined, pinned ? ['taskset', '-c', '0'] : [])
   try {
     const target = { url: server.url, body: REQUEST_BODY, headers: { 'content-type': 'application/json', authorization: `Bearer ${setup.apiKey}` } }
-    if (pinned) {
+    if (STARTUP) {
+      process.stderr.write('start-up until /health/ready, pinned to core 0\n')
+    } else if (pinned) {
       await wrk(target, { dir: setup.dir, cpu: '1', connections: CONNECTIONS, seconds: 3 })
       const round = await wrk(target, { dir: setup.dir, cpu: '1', connections: CONNECTIONS, seconds: SECONDS })
       process.stderr.write(`${Math.round(round.requests / (round.durationUs / 1e6))} req/s under the profiler (pinned, wrk), ${round.non2xx} non-2xx\n`)
