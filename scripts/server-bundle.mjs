@@ -3,9 +3,9 @@
 // `npm run build` over the compiler's dist/server.js; the rest of dist/ (the CLI, the health probe)
 // stays module by module. The source map points into src/: run with --enable-source-maps to use it.
 import { build } from 'esbuild'
-import { readFile } from 'node:fs/promises'
-import { dirname, relative } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SRC = ROOT + 'src/'
@@ -25,6 +25,38 @@ const distLocations = {
       const compiled = './' + relative(SRC, path).replace(/\.ts$/, '.js')
       return { contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(compiled)}, import.meta.url).href`), loader: 'ts', resolveDir: dirname(path) }
     })
+  }
+}
+
+const ENV_VALIDATOR = SRC + 'config/env-validator.ts'
+
+/**
+ * The configuration's validator, compiled now instead of at every start: src/config/env-validator.ts
+ * is loaded (bundled on its own, dependencies from node_modules), its options and schema handed to
+ * Ajv's standalone code generator, and the module replaced in the bundle by the generated code.
+ */
+async function precompiledEnvValidator () {
+  const work = await mkdtemp(join(ROOT, 'node_modules', '.env-validator-'))
+  try {
+    const loader = join(work, 'env-validator.mjs')
+    await build({ entryPoints: [ENV_VALIDATOR], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: loader, logLevel: 'warning' })
+    const { ENV_AJV_OPTIONS, ENV_VALIDATION_SCHEMA } = await import(pathToFileURL(loader).href)
+    const { Ajv } = await import('ajv')
+    const { default: standaloneCode } = await import('ajv/dist/standalone/index.js')
+    const ajv = new Ajv({ ...ENV_AJV_OPTIONS, code: { source: true, esm: true } })
+    const generated = standaloneCode(ajv, ajv.compile(ENV_VALIDATION_SCHEMA))
+    return `${generated}\nexport function envValidator () { return validate }\n`
+  } finally {
+    await rm(work, { recursive: true, force: true })
+  }
+}
+
+const precompiledValidators = {
+  name: 'precompiled-validators',
+  setup (bundle) {
+    bundle.onLoad({ filter: /\/src\/config\/env-validator\.ts$/ }, async ({ path }) => ({
+      contents: await precompiledEnvValidator(), loader: 'js', resolveDir: dirname(path)
+    }))
   }
 }
 
@@ -51,7 +83,8 @@ export async function bundleServer (outdir = SERVER_OUTDIR) {
     // Read from node_modules at run time, on first use: they serve files that sit beside their code
     // (the docs page) or are loaded only when configured (Redis).
     external: ['@fastify/swagger', '@fastify/swagger-ui', 'ioredis', 'esbuild'],
-    plugins: [distLocations],
+    // First match wins: the validator's module is replaced before its source would be read.
+    plugins: [precompiledValidators, distLocations],
     logLevel: 'warning'
   })
 }

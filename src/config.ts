@@ -3,11 +3,12 @@
  * turned into the object the app is built from. Tests build that object directly.
  */
 import { randomBytes } from 'node:crypto'
-import { Ajv, type ValidateFunction } from 'ajv'
+import type { ValidateFunction } from 'ajv'
 import { ConfigError } from './config/config-error.js'
 import { ConfigProblems } from './config/config-problems.js'
 import { envProblems, given, type SchemaError } from './config/env-problems.js'
 import { EnvSchema, SECRET_VARIABLES, type Env } from './config/env-schema.js'
+import { envValidator } from './config/env-validator.js'
 import { envWarnings } from './config/env-warnings.js'
 import { resolveSecretFiles } from './config/secret-files.js'
 import { parseTrustProxy } from './config/trust-proxy.js'
@@ -89,14 +90,9 @@ const DEVELOPMENT_APP_ID = 'jitsi-token-service-dev'
 
 let validateEnv: ValidateFunction<Env> | undefined
 
-/**
- * env-schema's rules (strings coerced, defaults filled in, unknown variables dropped, every error) on
- * an Ajv of our own, compiled once: env-schema builds an Ajv at import and compiles a meta-schema for
- * a keyword we never use, ~45 ms of every start. The schema is ours (TypeBox), so it is not re-validated.
- */
+/** The variables as the schema reads them (config/env-validator.ts), or every problem. */
 function parse (data: Record<string, string | undefined>): Env | SchemaError[] {
-  validateEnv ??= new Ajv({ allErrors: true, removeAdditional: true, useDefaults: true, coerceTypes: true, allowUnionTypes: true, validateSchema: false })
-    .compile<Env>({ ...EnvSchema, additionalProperties: false })
+  validateEnv ??= envValidator()
   const env = { ...data }
   return validateEnv(env) ? env : validateEnv.errors as SchemaError[]
 }

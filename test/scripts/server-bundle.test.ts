@@ -3,7 +3,8 @@
  * a copy of the image's layout (package.json beside dist/, node_modules found above it) and started
  * with plain node: it must issue tokens and find everything our modules look for beside their compiled
  * selves (the console's browser bundle, package.json for the API document) and everything left outside
- * the bundle (the docs page's files, the doctor's lazily loaded checks).
+ * the bundle (the docs page's files, the doctor's lazily loaded checks). Its configuration validator
+ * is compiled at build time: it must judge the environment exactly as the source's does.
  */
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -11,19 +12,28 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { bundleServer } from '../../scripts/server-bundle.mjs'
 import { bundleConsole } from '../../scripts/console-bundle.mjs'
-import { startDevelopmentServer } from '../support/server-process.js'
+import { spawnServer, startDevelopmentServer } from '../support/server-process.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
-t.test('the bundled server starts, issues tokens and serves its lazily loaded parts', async t => {
+let dist: string | undefined
+
+/** Built once, into a copy of the image's layout; removed when the file's tests are done. */
+async function bundled (): Promise<string> {
+  if (dist) return dist
   // Deep enough that a path resolved from the bundle's own place instead of its module's finds nothing.
   const image = join(root, 'test-output', 'bundles', `server-${process.pid}`)
-  const dist = join(image, 'dist')
+  dist = join(image, 'dist')
   mkdirSync(join(dist, 'console'), { recursive: true })
   t.teardown(() => rmSync(image, { recursive: true, force: true }))
   copyFileSync(join(root, 'package.json'), join(image, 'package.json'))
   await bundleServer(dist)
   await bundleConsole(join(dist, 'console', 'doctor-page.bundle.js'))
+  return dist
+}
+
+t.test('the bundled server starts, issues tokens and serves its lazily loaded parts', async t => {
+  const dist = await bundled()
   const scripts = readdirSync(dist).filter(name => name.endsWith('.js'))
   t.ok(scripts.length < 40, `a few files instead of hundreds (${scripts.length})`)
 
@@ -51,4 +61,15 @@ t.test('the bundled server starts, issues tokens and serves its lazily loaded pa
   const verified = await fetch(`${origin}/tokens/verify`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ token }) })
   t.equal(verified.status, 200, 'the doctor, loaded on first use')
   t.equal(server.stderr(), '')
+})
+
+t.test('the build-time configuration validator refuses what the source refuses, with the same words', async t => {
+  const dist = await bundled()
+  const env = { PORT: 'x', RATE_LIMIT_MAX: '-3', TRUST_PROXY: 'yes please', NODE_ENV: 'production' }
+  const fromBundle = spawnServer(env, [join(dist, 'server.js')])
+  const fromSource = spawnServer(env)
+  t.same((await fromBundle.exited).code, 1)
+  t.same((await fromSource.exited).code, 1)
+  t.match(fromBundle.stderr(), /PORT must be a whole number \(given: "x"\)/)
+  t.equal(fromBundle.stderr(), fromSource.stderr())
 })
