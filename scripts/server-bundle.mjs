@@ -3,7 +3,7 @@
 // `npm run build` over the compiler's dist/server.js; the rest of dist/ (the CLI, the health probe)
 // stays module by module. The source map points into src/: run with --enable-source-maps to use it.
 import { build } from 'esbuild'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
