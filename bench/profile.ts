@@ -65,6 +65,42 @@ function unbundle (profile: CpuProfile): void {
   }
 }
 
+type CallFrame = ProfileNode['callFrame']
+
+/**
+ * The parts of an HS256 issuance, for the table in docs/performance.md. A sample belongs to the
+ * nearest enclosing part. Our hooks call done() synchronously, so the rest of the request runs inside
+ * them: a part that is one of our hooks counts only while no Fastify step (the hook runner, routing,
+ * body parsing, the handler) lies between it and the sample.
+ */
+const PARTS: Array<[string, (f: CallFrame) => boolean]> = [
+  ['signing: JWT encoding + HMAC', f => /\/node_modules\/(fast-jwt|@fastify\/jwt)\//.test(f.url) || (f.functionName === 'sign' && f.url.endsWith('/src/plugins/signer.ts'))],
+  ['audit line (pino: build, serialise, write)', f => f.functionName === 'writeRequestLine'],
+  ['metrics', f => f.functionName === 'countResponse'],
+  ['rate limits', f => /\/node_modules\/(@fastify\/rate-limit|toad-cache)\//.test(f.url)],
+  ['authentication (API key hash, compare)', f => f.functionName === 'authenticate' || f.url.endsWith('/src/clients/api-keys.ts')],
+  ['JSON body parse', f => f.url.includes('/node_modules/secure-json-parse/')],
+  ['validation (ajv + room-name format)', f => /^validate\d+$/.test(f.functionName) || f.url.includes('/src/schemas/')],
+  ['response serialisation', f => f.url.includes('/node_modules/fast-json-stringify/') || f.functionName === 'anonymous'],
+  ['claims, grants, room name, meeting URL', f => /\/src\/(jitsi\/|clients\/(?!api-keys))/.test(f.url) || (f.functionName === 'issue' && f.url.endsWith('/src/plugins/token-issuer.ts'))],
+  ['security headers, request id, query check', f => f.functionName === 'startRequest'],
+  ['Connection: close check', f => f.functionName === 'beforeAnswer'],
+  ['garbage collection', f => f.functionName === '(garbage collector)'],
+  ['V8 (program)', f => f.functionName === '(program)']
+]
+const HOOKS = new Set(['startRequest', 'beforeAnswer', 'finishRequest', 'authenticate'])
+const FASTIFY_STEP = /\/node_modules\/fastify\/lib\/(hooks|route|handle-request|content-type-parser|wrap-thenable|reply)\.js$/
+
+function part (frames: CallFrame[]): string {
+  let fastifyStep = false
+  for (const f of frames) {
+    const found = PARTS.find(([, matches]) => matches(f))
+    if (found && !(HOOKS.has(f.functionName) && fastifyStep)) return found[0]
+    if (FASTIFY_STEP.test(f.url) && f.functionName !== 'header' && f.functionName !== 'headers') fastifyStep = true
+  }
+  return 'HTTP + Fastify core: parsing, routing, hooks, writing the answer'
+}
+
 function percent (count: number, total: number) {
   return `${(100 * count / total).toFixed(1).padStart(5)}%`
 }
@@ -86,16 +122,21 @@ function summarise (profile: CpuProfile) {
   const self = new Map<string, number>()
   const packages = new Map<string, number>()
   const inclusiveOurs = new Map<string, number>()
+  const parts = new Map<string, number>()
   for (const id of busy) {
     const n = byId.get(id)!
     self.set(frame(n), (self.get(frame(n)) ?? 0) + 1)
     const pkg = owner(n.callFrame.url, n.callFrame.functionName)
     packages.set(pkg, (packages.get(pkg) ?? 0) + 1)
     const seen = new Set<string>()
+    const stack: CallFrame[] = []
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const a = byId.get(at)!
+      stack.push(a.callFrame)
       if (owner(a.callFrame.url, a.callFrame.functionName) === 'ours') seen.add(frame(a))
     }
+    const where = part(stack)
+    parts.set(where, (parts.get(where) ?? 0) + 1)
     for (const f of seen) inclusiveOurs.set(f, (inclusiveOurs.get(f) ?? 0) + 1)
   }
   const top = (map: Map<string, number>, count: number) =>
@@ -103,6 +144,7 @@ function summarise (profile: CpuProfile) {
   const idle = samples.length - busy.length
   return [
     `${samples.length} samples, ${percent(idle, samples.length).trim()} idle; percentages below are of the ${busy.length} busy samples`,
+    ...(STARTUP ? [] : ['', 'by part of the request (the nearest enclosing part):', top(parts, PARTS.length + 1)]),
     '', 'self time by package:', top(packages, 15),
     '', 'hottest functions (self time):', top(self, 25),
     '', 'our functions (inclusive time: the function and everything it calls; a hook that calls done()',

@@ -45,6 +45,9 @@ export function serverOptions (config: Config, logger: FastifyServerOptions['log
     logger,
     // One line per request is written by the request pipeline (pipeline/request-line.ts) instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request: every line we write names its request as requestId already, and
+    // binding Fastify's reqId as well cost each request a pino child and each line a duplicate field.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: config.bodyLimit,
     // request.ip (failed-auth budget, audit lines) is X-Forwarded-For's client only behind a trusted proxy.
     trustProxy: fastifyTrustProxy(config.trustProxy),

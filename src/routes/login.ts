@@ -104,7 +104,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
   }
 
   const unavailable = (request: FastifyRequest, reply: FastifyReply, inline: boolean, error: unknown) => {
-    request.log.warn({ err: error, event: 'login.idp_unavailable' }, 'identity provider unavailable')
+    request.log.warn({ requestId: request.id, err: error, event: 'login.idp_unavailable' }, 'identity provider unavailable')
     return fail(request, reply, inline, { status: 503, reason: 'idp_unavailable', title: 'Login unavailable', text: 'The identity provider cannot be reached right now. Try again in a minute.' })
   }
 
@@ -121,10 +121,10 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
     }
     // The client's own mistake (a malformed URL): its status and a page, no error log, no stack.
     if (error instanceof ProblemError && error.statusCode < 500) {
-      request.log.info({ event: 'login.bad_request', reason: error.reason }, 'malformed login request')
+      request.log.info({ requestId: request.id, event: 'login.bad_request', reason: error.reason }, 'malformed login request')
       return fail(request, reply, false, { status: error.statusCode, reason: error.reason, title: 'Login failed', text: 'The login link is malformed. Go back to the meeting and try again.' })
     }
-    request.log.error({ err: error, event: 'login.unavailable' }, 'no token could be made for this login')
+    request.log.error({ requestId: request.id, err: error, event: 'login.unavailable' }, 'no token could be made for this login')
     if (error.headers) reply.headers(error.headers)
     return fail(request, reply, inlineRequests.has(request), { status: 503, reason: error.reason ?? 'internal_error', title: 'Login unavailable', text: 'No token can be made right now. Try again in a minute.' })
   })
@@ -276,7 +276,7 @@ const login: FastifyPluginAsync<{ config: Config }> = async (fastify, opts) => {
       target = await idp.endSessionUrl(`${settings.baseUrl}/logout/done`, hint)
     } catch (error) {
       // The IdP is down: Jitsi still forgets the token; the IdP session ends on its own.
-      request.log.warn({ err: error, event: 'login.idp_unavailable' }, 'identity provider unavailable at logout')
+      request.log.warn({ requestId: request.id, err: error, event: 'login.idp_unavailable' }, 'identity provider unavailable at logout')
     }
     request.log.info({ event: 'login.logout', requestId: request.id, client: who, idpLogout: target !== undefined }, 'logout')
     if (target !== undefined) return reply.header('cache-control', 'no-store').redirect(target)
