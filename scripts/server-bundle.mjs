@@ -1,8 +1,9 @@
 // The production server as one ES module (plus a chunk per lazily loaded part: login, OIDC, the
 // docs, Redis, the doctor), so start-up resolves and compiles a few files instead of ~760. Written by
 // `npm run build` over the compiler's dist/server.js; the rest of dist/ (the CLI, the health probe)
-// stays module by module. Whitespace and syntax are minified (3 MB less resident code), names are
-// kept for stack traces and profiles; the source map points into src/ (node --enable-source-maps).
+// stays module by module. Only whitespace is minified (3 MB less resident code): the code and its
+// function names stay as written, for stack traces and profiles; the source map points into src/
+// (node --enable-source-maps).
 import { build } from 'esbuild'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
@@ -81,7 +82,6 @@ export async function bundleServer (outdir = SERVER_OUTDIR) {
     chunkNames: 'server-[name]-[hash]',
     sourcemap: true,
     minifyWhitespace: true,
-    minifySyntax: true,
     banner: { js: COMMONJS_SHIMS },
     // Read from node_modules at run time, on first use: they serve files that sit beside their code
     // (the docs page) or are loaded only when configured (Redis).
