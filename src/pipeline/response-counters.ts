@@ -12,13 +12,16 @@ const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.
 
 export type CountResponse = (request: FastifyRequest, reply: FastifyReply) => void
 
-/** A prom-client metric's children by a key of its label values, each bound on first use. */
-function boundChildren<Child> (bind: (...values: string[]) => Child) {
+/**
+ * A prom-client metric's children by a key of its label values, each bound on first use. Up to three
+ * labels, passed one by one: a rest parameter would build an array on every answer.
+ */
+function boundChildren<Child> (bind: (first: string, second: string, third: string) => Child) {
   const children = new Map<string, Child>()
-  return (key: string, ...values: string[]): Child => {
+  return (key: string, first: string, second: string, third = ''): Child => {
     let child = children.get(key)
     if (child === undefined) {
-      child = bind(...values)
+      child = bind(first, second, third)
       children.set(key, child)
     }
     return child

@@ -1,11 +1,10 @@
 /** Whether the service should receive traffic: false until start-up is complete and from the first shutdown signal on. */
 import fp from 'fastify-plugin'
 
-/** While shutting down, answers carry Connection: close (plugins/request-pipeline.ts). */
 export interface Readiness {
   ready: boolean
   reason: string
-  /** True from the first shutdown signal on (src/shutdown.ts); never reset. */
+  /** True from the first shutdown signal on (src/shutdown.ts); never reset. Answers then carry Connection: close (plugins/request-pipeline.ts). */
   shuttingDown: boolean
   notReady: (reason: string) => void
   /** Not ready for good: the process is going away. */
