@@ -5,7 +5,7 @@
 // function names stay as written, for stack traces and profiles; the source map points into src/
 // (node --enable-source-maps).
 import { build } from 'esbuild'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -70,6 +70,10 @@ const COMMONJS_SHIMS = [
 
 /** @param {string} outdir dist/, or a copy of its layout (the test builds one beside a package.json). */
 export async function bundleServer (outdir = SERVER_OUTDIR) {
+  // Chunk names carry a content hash: the previous build's chunks would otherwise pile up beside these.
+  await mkdir(outdir, { recursive: true })
+  const previous = (await readdir(outdir)).filter(name => /^server-.+\.js(\.map)?$/.test(name))
+  await Promise.all(previous.map(name => rm(join(outdir, name))))
   await build({
     entryPoints: { server: SRC + 'server.ts' },
     bundle: true,
