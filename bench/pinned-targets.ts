@@ -28,6 +28,8 @@ export interface PinnedRun {
   signing: SigningLimits
   /** HS256 service at PINNED_TARGETS.fixedLoadShare of its maximum. */
   fixedLoad?: RateRun
+  /** The bare Fastify floor at the same offered rate: the tail this machine gives any server at that rate. */
+  floorFixedLoad?: RateRun
   /** Latency of GET /health (ms) sampled during the RS256 rounds. */
   healthDuringRs256?: { p50: number, p99: number, samples: number }
   coldStart?: ColdStart
@@ -67,8 +69,10 @@ export function evaluatePinned (run: PinnedRun): TargetCheck[] {
   ]
 }
 
-export function fixedLoadTable (run: RateRun): string {
-  return renderTable(['HS256 at fixed load', 'offered /s', 'achieved /s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx'], [[
-    'service HS256', ...cells([run.offered, run.achieved]), ...cells([run.p50, run.p99], 1), ...cells([run.errors, run.non2xx])
-  ]])
+export function fixedLoadTable (run: RateRun, floor?: RateRun): string {
+  const row = (name: string, r: RateRun) => [name, ...cells([r.offered, r.achieved]), ...cells([r.p50, r.p99], 1), ...cells([r.errors, r.non2xx])]
+  return renderTable(['HS256 at fixed load', 'offered /s', 'achieved /s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx'], [
+    row('service HS256', run),
+    ...(floor ? [row('floor (bare Fastify), same rate', floor)] : [])
+  ])
 }

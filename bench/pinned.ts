@@ -145,6 +145,10 @@ export async function runPinned () {
     const rate = PINNED_TARGETS.fixedLoadShare * servers.hs256!.requestsPerSecond
     say(`HS256 at a fixed ${Math.round(rate)} req/s (${DURATION * 2}s)`)
     run.fixedLoad = await constantRate(hs256.target, rate, { cpu: LOAD_CPU, connections: CONNECTIONS, seconds: DURATION * 2 })
+    // The floor at the same rate, a fraction of its own maximum: what the machine alone adds to the tail.
+    const floor = running.find(s => s.name === 'baseline')!
+    say(`floor at the same ${Math.round(rate)} req/s (${DURATION * 2}s)`)
+    run.floorFixedLoad = await constantRate(floor.target, rate, { cpu: LOAD_CPU, connections: CONNECTIONS, seconds: DURATION * 2 })
 
     await stopAll()
     say(`cold start × ${STARTS}`)
@@ -156,7 +160,7 @@ export async function runPinned () {
     const info = machine()
     const header = `${new Date().toISOString()} · ${info.nproc} × ${info.cpu} · Node ${info.node} · pinned: servers on core ${SERVER_CPU} ` +
       `(RS256 on ${allCores}), wrk on core ${LOAD_CPU} · ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds × ${DURATION}s per server`
-    const lines = [header, '', serverTable(servers), '', signingTable(signing), '', fixedLoadTable(run.fixedLoad), '']
+    const lines = [header, '', serverTable(servers), '', signingTable(signing), '', fixedLoadTable(run.fixedLoad, run.floorFixedLoad), '']
     if (run.healthDuringRs256) lines.push(`GET /health during RS256 load: p50 ${run.healthDuringRs256.p50.toFixed(1)} ms, p99 ${run.healthDuringRs256.p99.toFixed(1)} ms (${run.healthDuringRs256.samples} samples)`)
     const start = (c: ColdStart) => `${c.readyMs.toFixed(0)} ms (${c.cpuMs.toFixed(0)} ms CPU), ${c.idleRssMb.toFixed(1)} MB RSS idle`
     lines.push(`cold start (median of ${STARTS}) to /health/ready: service ${start(run.coldStart)}; bare Fastify floor ${start(run.floorColdStart)}`, '', targetsReport(targets), '')

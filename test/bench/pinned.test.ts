@@ -78,4 +78,6 @@ t.test('each target fails on its own number, and what did not run is skipped', a
 
 t.test('the fixed-load table shows offered and achieved rates and latency', async t => {
   t.match(fixedLoadTable(passing.fixedLoad!), /service HS256\s+6300\s+6290\s+1\.2\s+6\.0\s+0\s+0/)
+  const withFloor = fixedLoadTable(passing.fixedLoad!, { offered: 6300, achieved: 6301, p50: 0.8, p99: 4, errors: 0, non2xx: 0 })
+  t.match(withFloor, /floor \(bare Fastify\), same rate\s+6300\s+6301\s+0\.8\s+4\.0\s+0\s+0/, 'the floor at the same rate, for the machine\'s own tail')
 })
