@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path'
 import { coldStart, type ColdStart } from './cold-start.js'
 import { pinnedUnavailable } from './pinned.js'
 import { cpuSeconds, startServer } from './processes.js'
-import { REQUEST_BODY, SERVICE_NODE_FLAG } from './scenarios.js'
+import { tokenTarget, SERVICE_NODE_FLAG } from './scenarios.js'
 import { benchSetup, serviceEnv } from './service-setup.js'
 import { wrk } from './wrk.js'
 
@@ -31,7 +31,7 @@ const builds: Array<{ dir: string, server: Awaited<ReturnType<typeof startServer
 try {
   for (const dir of [before, after]) {
     const server = await startServer(dir, [SERVICE_NODE_FLAG, join(resolve(dir), 'server.js')], env, undefined, ['taskset', '-c', '0'])
-    const target = { url: server.url, body: REQUEST_BODY, headers: { 'content-type': 'application/json', authorization: `Bearer ${setup.apiKey}` } }
+    const target = tokenTarget(server.url, setup)
     builds.push({ dir, server, target, cpu: 0, requests: 0, failed: 0 })
   }
   for (const build of builds) await wrk(build.target, { dir: setup.dir, cpu: '1', connections: 50, seconds: 2 })

@@ -18,7 +18,7 @@ import { fire } from './load.js'
 import { pinnedUnavailable } from './pinned.js'
 import { startServer } from './processes.js'
 import { wrk } from './wrk.js'
-import { DIST_DIR, REQUEST_BODY } from './scenarios.js'
+import { DIST_DIR, tokenTarget } from './scenarios.js'
 import { benchSetup, serviceEnv } from './service-setup.js'
 
 interface ProfileNode {
@@ -160,7 +160,7 @@ async function main () {
   const server = await startServer('service HS256 (profiled)', ['--cpu-prof', '--cpu-prof-interval', '250', '--cpu-prof-dir', dir, join(DIST_DIR, 'server.js')],
     serviceEnv(setup, 'HS256'), undefined, pinned ? ['taskset', '-c', '0'] : [])
   try {
-    const target = { url: server.url, body: REQUEST_BODY, headers: { 'content-type': 'application/json', authorization: `Bearer ${setup.apiKey}` } }
+    const target = tokenTarget(server.url, setup)
     if (STARTUP) {
       process.stderr.write('start-up until /health/ready, pinned to core 0\n')
     } else if (pinned) {

@@ -43,6 +43,11 @@ export const REQUEST_BODY = JSON.stringify({
   meeting: { config: { 'prejoinConfig.enabled': false }, userInfo: { displayName: 'Alice' } }
 })
 
+/** POST /tokens with the benchmark's request and the setup's API key, at `url`. */
+export function tokenTarget (url: string, setup: BenchSetup): Target {
+  return { url, body: REQUEST_BODY, headers: { 'content-type': 'application/json', authorization: `Bearer ${setup.apiKey}` } }
+}
+
 export interface Scenario {
   name: ServerName
   server: ServerProcess
@@ -57,7 +62,7 @@ export interface Scenarios {
 }
 
 async function checked (name: ServerName, server: ServerProcess, setup: BenchSetup, check: (answer: Awaited<ReturnType<typeof probe>>) => string | undefined): Promise<Scenario> {
-  const target = { url: server.url, body: REQUEST_BODY, headers: { 'content-type': 'application/json', authorization: `Bearer ${setup.apiKey}` } }
+  const target = tokenTarget(server.url, setup)
   const problem = check(await probe(target))
   if (problem) {
     await server.stop()

@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import { percentile } from './pinned-targets.js'
 import { pinnedUnavailable } from './pinned.js'
 import { startServer } from './processes.js'
-import { DIST_DIR, REQUEST_BODY, SERVICE_NODE_FLAG } from './scenarios.js'
+import { DIST_DIR, tokenTarget, SERVICE_NODE_FLAG } from './scenarios.js'
 import { benchSetup, serviceEnv } from './service-setup.js'
 import { wrk } from './wrk.js'
 
@@ -43,7 +43,7 @@ try {
   for (const size of sizes) {
     const server = await startServer(`RS256, ${size} threads`, [SERVICE_NODE_FLAG, join(DIST_DIR, 'server.js')],
       { ...serviceEnv(setup, 'RS256'), UV_THREADPOOL_SIZE: size }, undefined, ['taskset', '-c', `0-${cores - 1}`])
-    const target = { url: server.url, body: REQUEST_BODY, headers: { 'content-type': 'application/json', authorization: `Bearer ${setup.apiKey}` } }
+    const target = tokenTarget(server.url, setup)
     servers.push({ size, server, target, tokens: 0, seconds: 0, health: [] as number[] })
   }
   for (const s of servers) await wrk(s.target, { dir: setup.dir, cpu: loadCpu, connections: 50, seconds: 3 })

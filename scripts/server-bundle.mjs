@@ -88,7 +88,8 @@ export async function bundleServer (outdir = SERVER_OUTDIR) {
     minifyWhitespace: true,
     banner: { js: COMMONJS_SHIMS },
     // Read from node_modules at run time, on first use: they serve files that sit beside their code
-    // (the docs page) or are loaded only when configured (Redis).
+    // (the docs page), are loaded only when configured (Redis), or only when running from src/ (esbuild
+    // builds the console's browser bundle then; dist/ has it prebuilt).
     external: ['@fastify/swagger', '@fastify/swagger-ui', 'ioredis', 'esbuild'],
     // First match wins: the validator's module is replaced before its source would be read.
     plugins: [precompiledValidators, distLocations],

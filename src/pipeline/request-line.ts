@@ -28,6 +28,14 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * A refusal written as `token.refused` and counted in jitsi_token_refusals_total: one on an audit route
+ * (sendProblem sets request.refusal). An audit route's other answers, a console sign-in, are neither.
+ */
+export function isAuditedRefusal (request: FastifyRequest): boolean {
+  return request.routeOptions.config.audit === true && request.refusal !== undefined
+}
+
 /** The path only: query strings may carry tokens (?jwt=). */
 function pathOnly (url: string): string {
   const query = url.indexOf('?')
@@ -75,16 +83,15 @@ function refusedLine (request: FastifyRequest, reply: FastifyReply) {
 }
 
 export function writeRequestLine (request: FastifyRequest, reply: FastifyReply): void {
-  const routeConfig = request.routeOptions.config
-  // Audit lines for issuance and refusals; an audit route's other answers (a console sign-in) are access lines.
-  // The login's GET /login issues only when it refreshes: its other answers are access lines.
-  if (request.issued || (routeConfig.audit && request.refusal)) {
+  // Audit lines for issuance and refusals; everything else is an access line (GET /login issues only
+  // when it refreshes).
+  if (request.issued || isAuditedRefusal(request)) {
     if (request.issued) request.log.info(issuedLine(request, reply, request.issued), 'token issued')
     else request.log.info(refusedLine(request, reply), 'token refused')
     if (request.issuedAlso) for (const also of request.issuedAlso) request.log.info(issuedLine(request, reply, also), 'token issued')
     return
   }
-  const level = reply.statusCode >= 500 ? 'error' : (routeConfig.accessLogLevel ?? 'info')
+  const level = reply.statusCode >= 500 ? 'error' : (request.routeOptions.config.accessLogLevel ?? 'info')
   request.log[level]({
     requestId: request.id,
     method: request.method,

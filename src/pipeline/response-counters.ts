@@ -6,6 +6,7 @@
  */
 import { Counter, Histogram, type Registry } from 'prom-client'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { isAuditedRefusal } from './request-line.js'
 
 /** Issuance takes about a millisecond; the buckets resolve that and still show a slow event loop. */
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10]
@@ -66,10 +67,11 @@ export function responseCounters (registry: Registry): CountResponse {
       issuedTo(`${client} ${request.issued.algorithm}`, client, request.issued.algorithm).inc()
       // Only the console mints a second token in one request.
       if (request.issuedAlso) for (const record of request.issuedAlso) issuedTo(`${client} ${record.algorithm}`, client, record.algorithm).inc()
-    } else if (request.routeOptions.config.audit === true && request.refusal) {
-      // A refusal on an audit route (sendProblem sets request.refusal); a console sign-in is neither.
+    } else if (isAuditedRefusal(request)) {
+      // Counted exactly when the request line writes token.refused, so the two always agree.
       const status = String(reply.statusCode)
-      refusedFor(`${request.refusal.reason} ${status}`, request.refusal.reason, status).inc()
+      const { reason } = request.refusal!
+      refusedFor(`${reason} ${status}`, reason, status).inc()
     }
   }
 }
