@@ -63,6 +63,8 @@ t.test('exit 1 within about 2 s when the server never answers', async t => {
   const waited = exitedAt - requestedAt
   t.equal(code, 1)
   t.ok(requestedAt > 0, 'the request reached the server')
-  t.ok(waited < 3000, `gave up instead of hanging (${waited} ms after the request)`)
+  // Its own deadline is 2 s; what must hold is that it gives up before Docker's HEALTHCHECK --timeout=5s
+  // does. The exit also waits for the child's coverage to be written, ~1 s on a loaded machine.
+  t.ok(waited < 4500, `gave up before Docker's 5 s timeout instead of hanging (${waited} ms after the request)`)
   t.ok(waited > 1000, `but gave the server time to answer (${waited} ms)`)
 })
